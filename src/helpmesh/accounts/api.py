@@ -1,0 +1,115 @@
+"""Sign-in for programs, the caller's own profile, and teams."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from helpmesh.accounts import services
+from helpmesh.accounts.models import Team, User
+from helpmesh.api.errors import ApiError, ErrorOut
+
+router = Router(tags=["accounts"])
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+class Credentials(Schema):
+    email: str = Field(min_length=3, max_length=254)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    name: str
+    role: str
+    team_ids: list[int]
+
+
+class TeamIn(Schema):
+    name: str = Field(min_length=1, max_length=100)
+    description: str = ""
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    slug: str
+    description: str
+    member_ids: list[int]
+
+
+class MemberIn(Schema):
+    user_id: int
+    is_lead: bool = False
+
+
+@router.post("/auth/token", auth=None, response={200: TokenOut, **ERRORS})
+def issue_token(request: HttpRequest, payload: Credentials) -> Any:
+    """Trade an email and password for a bearer token."""
+    user = authenticate(request, email=payload.email, password=payload.password)
+    if user is None:
+        raise ApiError(401, "bad_credentials", "email or password is wrong", "password")
+    return {"token": services.issue_token(user, name="api")}  # type: ignore[arg-type]
+
+
+@router.get("/me", response={200: MeOut, **ERRORS})
+def me(request: HttpRequest) -> Any:
+    user: User = request.user  # type: ignore[assignment]
+    return {"id": user.pk, "email": user.email, "name": user.name, "role": user.role,
+            "team_ids": services.team_ids_of(user)}
+
+
+def _team_dict(team: Team) -> dict[str, Any]:
+    return {"id": team.pk, "name": team.name, "slug": team.slug, "description": team.description,
+            "member_ids": sorted(m.pk for m in team.members.all())}
+
+
+def _require_agent(request: HttpRequest) -> None:
+    if not request.user.is_agent:  # type: ignore[union-attr]
+        raise ApiError(403, "forbidden", "teams are for agents")
+
+
+@router.get("/teams", response={200: list[TeamOut], **ERRORS})
+def list_teams(request: HttpRequest) -> Any:
+    _require_agent(request)
+    return [_team_dict(t) for t in Team.objects.prefetch_related("members")]
+
+
+@router.post("/teams", response={201: TeamOut, **ERRORS})
+def create_team(request: HttpRequest, payload: TeamIn) -> Any:
+    if not request.user.is_admin:  # type: ignore[union-attr]
+        raise ApiError(403, "forbidden", "only admins create teams")
+    if Team.objects.filter(name__iexact=payload.name).exists():
+        raise ApiError(409, "exists", f"a team named {payload.name!r} exists", "name")
+    return 201, _team_dict(services.create_team(payload.name, description=payload.description))
+
+
+@router.get("/teams/{team_id}", response={200: TeamOut, **ERRORS})
+def get_team(request: HttpRequest, team_id: int) -> Any:
+    _require_agent(request)
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
+        raise ApiError(404, "not_found", "no such team")
+    return _team_dict(team)
+
+
+@router.post("/teams/{team_id}/members", response={200: TeamOut, **ERRORS})
+def add_member(request: HttpRequest, team_id: int, payload: MemberIn) -> Any:
+    if not request.user.is_admin:  # type: ignore[union-attr]
+        raise ApiError(403, "forbidden", "only admins change teams")
+    team = Team.objects.filter(pk=team_id).first()
+    user = User.objects.filter(pk=payload.user_id).first()
+    if team is None:
+        raise ApiError(404, "not_found", "no such team")
+    if user is None or not user.is_agent:
+        raise ApiError(400, "invalid", "user_id must name an agent", "user_id")
+    services.add_to_team(user, team, is_lead=payload.is_lead)
+    return _team_dict(team)

@@ -1,0 +1,105 @@
+"""The only writers of accounts: agents, teams, skills, tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from helpmesh.accounts.models import AgentSkill, ApiToken, Role, Skill, Team, TeamMembership, User
+from helpmesh.core import audit, clock
+
+TOKEN_PREFIX = "hm_"
+
+
+def create_user(
+    email: str, password: str | None, *, name: str = "", role: str = Role.CUSTOMER
+) -> User:
+    """Create a person who can sign in; ``password=None`` makes a login-less account."""
+    with transaction.atomic():
+        user = User.objects.create_user(email=email, password=password, name=name, role=role)
+        audit.record("user.created", "user", user.pk, data={"email": user.email, "role": role})
+    return user
+
+
+def create_team(name: str, *, description: str = "") -> Team:
+    """Create a team (a queue of tickets and the agents who work it)."""
+    with transaction.atomic():
+        team = Team.objects.create(name=name, slug=slugify(name), description=description)
+        audit.record("team.created", "team", team.pk, data={"name": name})
+    return team
+
+
+def add_to_team(user: User, team: Team, *, is_lead: bool = False) -> TeamMembership:
+    """Make ``user`` a member of ``team``; idempotent."""
+    with transaction.atomic():
+        membership, created = TeamMembership.objects.get_or_create(
+            team=team, user=user, defaults={"is_lead": is_lead}
+        )
+        if created:
+            audit.record("team.member_added", "team", team.pk, data={"user": user.pk})
+    return membership
+
+
+def set_skills(agent: User, levels: dict[str, int]) -> list[AgentSkill]:
+    """Replace an agent's skills with ``{skill name: level}``."""
+    with transaction.atomic():
+        AgentSkill.objects.filter(agent=agent).delete()
+        rows = [
+            AgentSkill(agent=agent, skill=Skill.objects.get_or_create(name=name)[0], level=level)
+            for name, level in levels.items()
+        ]
+        AgentSkill.objects.bulk_create(rows)
+        audit.record("agent.skills_set", "user", agent.pk, data={"skills": levels})
+    return rows
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User, *, name: str = "api") -> str:
+    """Create an API token for ``user`` and return it; only its digest is kept."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    ApiToken.objects.create(
+        user=user, name=name, digest=_digest(token), prefix=token[:10], created_at=clock.now()
+    )
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user a bearer token belongs to, or None."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    row = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=_digest(token), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    return row.user if row else None
+
+
+def revoke_token(token: str) -> bool:
+    """Revoke a token; True when it existed and was active."""
+    return bool(
+        ApiToken.objects.filter(digest=_digest(token), revoked_at__isnull=True).update(
+            revoked_at=clock.now()
+        )
+    )
+
+
+def team_ids_of(user: User) -> list[int]:
+    """The ids of the teams ``user`` works in."""
+    return list(TeamMembership.objects.filter(user=user).values_list("team_id", flat=True))
+
+
+def agents_in(teams: Iterable[Team]) -> list[User]:
+    """Active agents (not light agents) who work in any of ``teams``."""
+    return list(
+        User.objects.filter(teams__in=list(teams), role__in=[Role.AGENT, Role.ADMIN], is_active=True)
+        .distinct()
+        .order_by("email")
+    )

@@ -1,0 +1,27 @@
+"""The REST API under /api/v1/: each app's router mounted on one NinjaAPI."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from helpmesh import __version__
+from helpmesh.accounts.api import router as accounts_router
+from helpmesh.api import errors
+from helpmesh.api.auth import AUTH
+from helpmesh.conversations.api import router as tickets_router
+from helpmesh.customers.api import router as customers_router
+
+api = NinjaAPI(
+    title="helpmesh",
+    version=__version__,
+    description="Every channel, one conversation. Authenticate with `POST /auth/token`, then "
+    "send `Authorization: Bearer <token>`.",
+    auth=AUTH,
+    urls_namespace="api",
+)
+errors.install(api)
+api.add_router("", accounts_router)
+api.add_router("", customers_router)
+api.add_router("", tickets_router)
+
+urlpatterns = api.urls

@@ -1,0 +1,49 @@
+"""Make customer-supplied HTML safe to render in the agent inbox and the portal."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import nh3
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "div", "em", "h1", "h2", "h3", "h4", "hr", "i",
+    "img", "li", "ol", "p", "pre", "s", "span", "strong", "sub", "sup", "table", "tbody", "td",
+    "th", "thead", "tr", "u", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"alt", "title", "width", "height", "data-src"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+}
+
+
+def clean_html(markup: str) -> str:
+    """Strip scripts, event handlers, javascript: URLs and remote image loads."""
+    if not markup:
+        return ""
+    held = _move_img_src_aside(markup)
+    return nh3.clean(
+        held,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "cid"},
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+def _move_img_src_aside(markup: str) -> str:
+    # Remote images track the reader; nh3 cannot rename attributes, so before cleaning, src=
+    # becomes data-src= and the image loads only when someone consents.
+    return re.sub(r"(<img\b[^>]*?)\bsrc\s*=", r"\1data-src=", markup, flags=re.IGNORECASE)
+
+
+def text_to_html(text: str) -> str:
+    """Plain text as safe HTML paragraphs (for messages typed in a text box)."""
+    paragraphs = [p for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return "".join(
+        "<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs
+    )

@@ -1,0 +1,138 @@
+"""API shapes for tickets and messages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Field, Schema
+from pydantic import field_validator
+
+
+class AttachmentIn(Schema):
+    filename: str = Field(min_length=1, max_length=255)
+    content_type: str = ""
+    content_base64: str
+
+
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    url: str
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    email: str
+
+
+class TicketCreate(Schema):
+    subject: str = Field("", max_length=250)
+    body: str = Field(min_length=1, max_length=200_000)
+    body_html: str = ""
+    # Agents creating a ticket for a customer say who the requester is.
+    requester_email: str | None = None
+    requester_name: str = ""
+    channel: str = "api"
+    team_id: int | None = None
+    priority: str = "normal"
+    tags: list[str] = []
+    custom_fields: dict[str, Any] = {}
+    attachments: list[AttachmentIn] = []
+
+    @field_validator("body")
+    @classmethod
+    def body_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+
+class TicketPatch(Schema):
+    subject: str | None = None
+    status: str | None = None
+    priority: str | None = None
+    team_id: int | None = None
+    assignee_id: int | None = None
+    tags: list[str] | None = None
+    add_tags: list[str] = []
+    remove_tags: list[str] = []
+    custom_fields: dict[str, Any] | None = None
+
+
+class TicketOut(Schema):
+    id: int
+    subject: str
+    status: str
+    priority: str
+    channel: str
+    requester: PersonOut
+    organization_id: int | None
+    team_id: int | None
+    assignee_id: int | None
+    tags: list[str]
+    custom_fields: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    first_response_at: datetime | None
+    solved_at: datetime | None
+    closed_at: datetime | None
+    message_count: int
+    merged_into_id: int | None
+
+
+class TicketPage(Schema):
+    items: list[TicketOut]
+    next_cursor: str | None
+
+
+class MessageCreate(Schema):
+    body: str = Field(min_length=1, max_length=200_000)
+    body_html: str = ""
+    internal: bool = False
+    attachments: list[AttachmentIn] = []
+
+    @field_validator("body")
+    @classmethod
+    def body_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+
+class MessageOut(Schema):
+    id: int
+    ticket_id: int
+    internal: bool
+    channel: str
+    body: str
+    body_html: str
+    author: str
+    from_customer: bool
+    created_at: datetime
+    attachments: list[AttachmentOut]
+
+
+class EventOut(Schema):
+    seq: int
+    kind: str
+    occurred_at: datetime
+    actor: str
+    data: dict[str, Any]
+
+
+class MergeIn(Schema):
+    target_id: int
+
+
+class LinkIn(Schema):
+    target_id: int
+    kind: str = "related"
+
+
+class TagOut(Schema):
+    name: str
+    tickets: int

@@ -1,0 +1,135 @@
+"""Django settings for helpmesh, all from HELPMESH_* environment variables (see helpmesh.config)."""
+
+from __future__ import annotations
+
+from helpmesh import config
+
+HOME = config.home()
+DEBUG = config.env_bool("HELPMESH_DEBUG", False)
+SECRET_KEY = config.secret_key(HOME)
+ALLOWED_HOSTS = config.allowed_hosts()
+CSRF_TRUSTED_ORIGINS = [
+    o for o in (config.env("HELPMESH_CSRF_TRUSTED_ORIGINS", "") or "").split(",") if o
+]
+BASE_URL = config.env("HELPMESH_BASE_URL", "http://127.0.0.1:8000") or ""
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "helpmesh.core",
+    "helpmesh.accounts",
+    "helpmesh.customers",
+    "helpmesh.conversations",
+    "helpmesh.portal",
+    "helpmesh.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "helpmesh.urls"
+WSGI_APPLICATION = "helpmesh.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": config.database(HOME)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["helpmesh.accounts.backends.EmailBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = HOME / "static"
+MEDIA_ROOT = HOME / "media"
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# Attachments: one file and one message's total, in bytes.
+HELPMESH_MAX_ATTACHMENT_BYTES = config.env_int("HELPMESH_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+HELPMESH_MAX_MESSAGE_ATTACHMENTS_BYTES = config.env_int(
+    "HELPMESH_MAX_MESSAGE_ATTACHMENTS_BYTES", 25 * 1024 * 1024
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = HELPMESH_MAX_MESSAGE_ATTACHMENTS_BYTES * 2
+# Customers see their organization's tickets only where the organization shares them.
+HELPMESH_SUPPORT_ADDRESS = config.env("HELPMESH_SUPPORT_ADDRESS", "support@example.com")
+
+_email = config.email(HOME)
+EMAIL_BACKEND = _email.backend
+EMAIL_HOST = _email.host
+EMAIL_PORT = _email.port
+EMAIL_HOST_USER = _email.user
+EMAIL_HOST_PASSWORD = _email.password
+EMAIL_USE_TLS = _email.use_tls
+EMAIL_USE_SSL = _email.use_ssl
+EMAIL_FILE_PATH = HOME / "sent-mail"
+DEFAULT_FROM_EMAIL = HELPMESH_SUPPORT_ADDRESS
+
+# Background tasks: one API (django.tasks), three backends. See docs/adr/0003-task-queue.md.
+BROKER_URL = config.broker_url()
+if config.env_bool("HELPMESH_TASKS_IMMEDIATE", False):
+    _task_backend = "django_tasks.backends.immediate.ImmediateBackend"
+elif BROKER_URL:
+    _task_backend = "helpmesh.core.taskqueue.CeleryBackend"
+else:
+    _task_backend = "django_tasks_db.DatabaseBackend"
+TASKS = {"default": {"BACKEND": _task_backend, "QUEUES": ["default"]}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": config.env("HELPMESH_LOG_LEVEL", "WARNING")},
+    "loggers": {"helpmesh": {"level": config.env("HELPMESH_LOG_LEVEL", "INFO")}},
+}
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = config.env_bool("HELPMESH_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
