@@ -1,7 +1,7 @@
 """Persona fixtures: every permission test reads like a sentence.
 
-    two customers (alice, bob), an agent of team A (anna), an agent of team B (ben),
-    a light agent of team A (lisa) and an admin (root).
+two customers (alice, bob), an agent of team A (anna), an agent of team B (ben),
+a light agent of team A (lisa) and an admin (root).
 """
 
 from __future__ import annotations
@@ -32,12 +32,23 @@ class Personas:
     alice: Customer
     bob: Customer
 
-    def ticket_for(self, customer_user: User, *, team: Team | None = None,
-                   subject: str = "Printer on fire", body: str = "It is on fire.") -> Ticket:
-        receipt = pipeline.receive(pipeline.Inbound(
-            channel="web", sender=pipeline.Sender(user=customer_user), subject=subject,
-            body_text=body, team_id=team.pk if team else None,
-        ))
+    def ticket_for(
+        self,
+        customer_user: User,
+        *,
+        team: Team | None = None,
+        subject: str = "Printer on fire",
+        body: str = "It is on fire.",
+    ) -> Ticket:
+        receipt = pipeline.receive(
+            pipeline.Inbound(
+                channel="web",
+                sender=pipeline.Sender(user=customer_user),
+                subject=subject,
+                body_text=body,
+                team_id=team.pk if team else None,
+            )
+        )
         return receipt.ticket
 
 
@@ -53,8 +64,18 @@ def personas(db) -> Personas:
     accounts.add_to_team(ben, team_b)
     alice_user = accounts.create_user("alice@example.com", "pw", name="Alice", role=Role.CUSTOMER)
     bob_user = accounts.create_user("bob@example.com", "pw", name="Bob", role=Role.CUSTOMER)
-    return Personas(team_a, team_b, anna, ben, lisa, root, alice_user, bob_user,
-                    customers.customer_for_user(alice_user), customers.customer_for_user(bob_user))
+    return Personas(
+        team_a,
+        team_b,
+        anna,
+        ben,
+        lisa,
+        root,
+        alice_user,
+        bob_user,
+        customers.customer_for_user(alice_user),
+        customers.customer_for_user(bob_user),
+    )
 
 
 class ApiClient:

@@ -1,11 +1,11 @@
 """The ``helpmesh`` command for operators.
 
-    helpmesh demo [--port N]        embedded demo: SQLite, seeded data, web server and worker
-    helpmesh serve [--port N]       production web server (gunicorn) from HELPMESH_* settings
-    helpmesh worker                 background worker (database queue, or Celery with a broker)
-    helpmesh migrate                create or upgrade the database
-    helpmesh audit verify           check the tamper-evident audit chain
-    helpmesh manage ARGS...         any Django management command
+helpmesh demo [--port N]        embedded demo: SQLite, seeded data, web server and worker
+helpmesh serve [--port N]       production web server (gunicorn) from HELPMESH_* settings
+helpmesh worker                 background worker (database queue, or Celery with a broker)
+helpmesh migrate                create or upgrade the database
+helpmesh audit verify           check the tamper-evident audit chain
+helpmesh manage ARGS...         any Django management command
 """
 
 from __future__ import annotations
@@ -56,8 +56,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from helpmesh.web import server
 
-    return server.serve(host=args.host, port=args.port, workers=args.workers,
-                        threads=args.threads)
+    return server.serve(host=args.host, port=args.port, workers=args.workers, threads=args.threads)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:

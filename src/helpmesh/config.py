@@ -11,6 +11,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
@@ -59,14 +60,16 @@ def home() -> Path:
     return Path(env("HELPMESH_HOME", "./.helpmesh") or ".helpmesh").resolve()
 
 
-def database(home_dir: Path) -> dict:
+def database(home_dir: Path) -> dict[str, Any]:
     url = env("HELPMESH_DATABASE_URL") or f"sqlite:///{home_dir / 'helpmesh.sqlite3'}"
     scheme = urlparse(url).scheme
     if scheme not in ("sqlite", "postgres", "postgresql", "pgsql"):
         raise ConfigError(
             f"HELPMESH_DATABASE_URL: unsupported scheme {scheme!r}; use sqlite:/// or postgres://"
         )
-    config = dj_database_url.parse(url, conn_max_age=env_int("HELPMESH_DB_CONN_MAX_AGE", 60))
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(url, conn_max_age=env_int("HELPMESH_DB_CONN_MAX_AGE", 60))
+    )
     if config["ENGINE"].endswith("sqlite3"):
         # IMMEDIATE takes the write lock when a transaction starts, so two writers never race
         # on the audit chain head; WAL lets readers run beside the writer.

@@ -12,7 +12,7 @@ if os.environ.get("HELPMESH_TEST_TASKS", "inline") == "inline":
     os.environ["HELPMESH_TASKS_IMMEDIATE"] = "1"
     os.environ.pop("HELPMESH_BROKER_URL", None)
 
-from helpmesh.settings import *  # noqa: E402, F403
+from helpmesh.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -20,3 +20,4 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns when it is missing

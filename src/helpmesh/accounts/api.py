@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from helpmesh.accounts import services
 from helpmesh.accounts.models import Team, User
@@ -63,13 +63,23 @@ def issue_token(request: HttpRequest, payload: Credentials) -> Any:
 @router.get("/me", response={200: MeOut, **ERRORS})
 def me(request: HttpRequest) -> Any:
     user: User = request.user  # type: ignore[assignment]
-    return {"id": user.pk, "email": user.email, "name": user.name, "role": user.role,
-            "team_ids": services.team_ids_of(user)}
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "name": user.name,
+        "role": user.role,
+        "team_ids": services.team_ids_of(user),
+    }
 
 
 def _team_dict(team: Team) -> dict[str, Any]:
-    return {"id": team.pk, "name": team.name, "slug": team.slug, "description": team.description,
-            "member_ids": sorted(m.pk for m in team.members.all())}
+    return {
+        "id": team.pk,
+        "name": team.name,
+        "slug": team.slug,
+        "description": team.description,
+        "member_ids": sorted(m.pk for m in team.members.all()),
+    }
 
 
 def _require_agent(request: HttpRequest) -> None:
@@ -89,7 +99,9 @@ def create_team(request: HttpRequest, payload: TeamIn) -> Any:
         raise ApiError(403, "forbidden", "only admins create teams")
     if Team.objects.filter(name__iexact=payload.name).exists():
         raise ApiError(409, "exists", f"a team named {payload.name!r} exists", "name")
-    return 201, _team_dict(services.create_team(payload.name, description=payload.description))
+    return Status(
+        201, _team_dict(services.create_team(payload.name, description=payload.description))
+    )
 
 
 @router.get("/teams/{team_id}", response={200: TeamOut, **ERRORS})

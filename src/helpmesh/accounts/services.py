@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from helpmesh.accounts.models import AgentSkill, ApiToken, Role, Skill, Team, TeamMembership, User
 from helpmesh.core import audit, clock
 
-TOKEN_PREFIX = "hm_"
+TOKEN_PREFIX = "hm_"  # noqa: S105 - a public marker, not a secret
 
 
 def create_user(
@@ -99,7 +99,9 @@ def team_ids_of(user: User) -> list[int]:
 def agents_in(teams: Iterable[Team]) -> list[User]:
     """Active agents (not light agents) who work in any of ``teams``."""
     return list(
-        User.objects.filter(teams__in=list(teams), role__in=[Role.AGENT, Role.ADMIN], is_active=True)
+        User.objects.filter(
+            teams__in=list(teams), role__in=[Role.AGENT, Role.ADMIN], is_active=True
+        )
         .distinct()
         .order_by("email")
     )

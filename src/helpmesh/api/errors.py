@@ -35,7 +35,9 @@ def not_found(what: str = "ticket") -> ApiError:
 def install(api: NinjaAPI) -> None:
     """Register the handlers that turn domain errors into the shape above."""
 
-    def answer(request: HttpRequest, status: int, code: str, detail: str, field: str = "") -> HttpResponse:
+    def answer(
+        request: HttpRequest, status: int, code: str, detail: str, field: str = ""
+    ) -> HttpResponse:
         return api.create_response(
             request, {"code": code, "detail": detail, "field": field}, status=status
         )

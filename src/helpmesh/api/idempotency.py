@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
@@ -21,8 +23,9 @@ def once(request: HttpRequest, create: Callable[[], tuple[int, Any]]) -> tuple[i
     if not key:
         return create()
     if len(key) > 255:
-        raise ApiError(400, "invalid", "Idempotency-Key is longer than 255 characters",
-                       "Idempotency-Key")
+        raise ApiError(
+            400, "invalid", "Idempotency-Key is longer than 255 characters", "Idempotency-Key"
+        )
     scope = f"{request.method} {request.path}"
     ident = {"user_id": request.user.pk, "key": key, "scope": scope}
     stored = IdempotencyKey.objects.filter(**ident).first()
@@ -31,6 +34,7 @@ def once(request: HttpRequest, create: Callable[[], tuple[int, Any]]) -> tuple[i
     # Not one transaction around create(): a rejected contact must stay quarantined when the
     # request fails. Two truly simultaneous retries are folded by the pipeline's source id.
     status, body = create()
+    body = json.loads(json.dumps(body, cls=DjangoJSONEncoder))  # what a retry will get back
     try:
         with transaction.atomic():
             IdempotencyKey.objects.create(**ident, status=status, body=body, created_at=clock.now())

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from helpmesh.accounts.models import Team, User
 from helpmesh.api import idempotency, pagination
@@ -55,29 +55,37 @@ def _decode(files: list[schemas.AttachmentIn]) -> list[NewAttachment]:
         try:
             content = base64.b64decode(item.content_base64, validate=True)
         except (binascii.Error, ValueError):
-            raise ApiError(400, "invalid", "not valid base64",
-                           f"attachments.{index}.content_base64") from None
+            raise ApiError(
+                400, "invalid", "not valid base64", f"attachments.{index}.content_base64"
+            ) from None
         decoded.append(NewAttachment(item.filename, content, item.content_type))
     return decoded
 
 
 @router.post("/tickets", response={201: schemas.TicketOut, **ERRORS})
-def create_ticket(request: HttpRequest, payload: schemas.TicketCreate) -> tuple[int, Any]:
+def create_ticket(request: HttpRequest, payload: schemas.TicketCreate) -> Any:
     """Open a ticket. Customers open their own; agents name the requester by email."""
     user: User = request.user  # type: ignore[assignment]
     if payload.channel not in Channel.values:
         raise ApiError(400, "invalid", f"unknown channel {payload.channel!r}", "channel")
     if user.is_agent and not payload.requester_email:
         raise ApiError(400, "required", "agents must name the requester", "requester_email")
-    sender = (pipeline.Sender("email", payload.requester_email or "", payload.requester_name)
-              if user.is_agent else pipeline.Sender(user=user))
+    sender = (
+        pipeline.Sender("email", payload.requester_email or "", payload.requester_name)
+        if user.is_agent
+        else pipeline.Sender(user=user)
+    )
     key = idempotency.key_of(request)
     inbound = pipeline.Inbound(
         channel=payload.channel if user.is_agent else Channel.API,
-        sender=sender, subject=payload.subject, body_text=payload.body,
-        body_html=payload.body_html, attachments=_decode(payload.attachments),
+        sender=sender,
+        subject=payload.subject,
+        body_text=payload.body,
+        body_html=payload.body_html,
+        attachments=_decode(payload.attachments),
         source_id=f"api:{user.pk}:{key}" if key else "",
-        raw=request.body, entered_by=user if user.is_agent else None,
+        raw=request.body,
+        entered_by=user if user.is_agent else None,
         team_id=payload.team_id if user.is_agent else None,
         priority=payload.priority if user.is_agent else "normal",
         tags=payload.tags if user.is_agent else [],
@@ -90,7 +98,7 @@ def create_ticket(request: HttpRequest, payload: schemas.TicketCreate) -> tuple[
         return 201, presenters.ticket_dict(ticket)
 
     try:
-        return idempotency.once(request, create)
+        return Status(*idempotency.once(request, create))
     except InboundRejected as exc:
         raise ApiError(400, exc.code, exc.message, exc.field) from exc
 
@@ -102,8 +110,9 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> Any:
         raise ApiError(400, "invalid", "limit must be between 1 and 200", "limit")
     tickets = visible_tickets(request.user)  # type: ignore[arg-type]
     tickets = _filtered(tickets, filters)
-    rows, next_cursor = pagination.page(presenters.with_relations(tickets), filters.cursor,
-                                        filters.limit)
+    rows, next_cursor = pagination.page(
+        presenters.with_relations(tickets), filters.cursor, filters.limit
+    )
     return {"items": [presenters.ticket_dict(t) for t in rows], "next_cursor": next_cursor}
 
 
@@ -128,7 +137,9 @@ def _filtered(tickets: Any, f: TicketFilters) -> Any:
 @router.get("/tickets/{ticket_id}", response={200: schemas.TicketOut, **ERRORS})
 def get_ticket(request: HttpRequest, ticket_id: int) -> Any:
     ticket = _ticket_for(request, ticket_id)
-    return presenters.ticket_dict(presenters.with_relations(Ticket.objects.filter(pk=ticket.pk)).get())
+    return presenters.ticket_dict(
+        presenters.with_relations(Ticket.objects.filter(pk=ticket.pk)).get()
+    )
 
 
 @router.patch("/tickets/{ticket_id}", response={200: schemas.TicketOut, **ERRORS})
@@ -139,11 +150,16 @@ def update_ticket(request: HttpRequest, ticket_id: int, payload: schemas.TicketP
         raise ApiError(403, "forbidden", "only agents and admins change tickets")
     sent = payload.model_fields_set
     changes = services.TicketChanges(
-        subject=payload.subject, status=payload.status, priority=payload.priority,
-        team=_team(payload.team_id), clear_team="team_id" in sent and payload.team_id is None,
+        subject=payload.subject,
+        status=payload.status,
+        priority=payload.priority,
+        team=_team(payload.team_id),
+        clear_team="team_id" in sent and payload.team_id is None,
         assignee=_assignee(payload.assignee_id),
         clear_assignee="assignee_id" in sent and payload.assignee_id is None,
-        tags=payload.tags, add_tags=payload.add_tags, remove_tags=payload.remove_tags,
+        tags=payload.tags,
+        add_tags=payload.add_tags,
+        remove_tags=payload.remove_tags,
         custom_fields=payload.custom_fields,
     )
     services.update_ticket(ticket, changes, actor=request.user)  # type: ignore[arg-type]
@@ -185,23 +201,32 @@ def add_message(request: HttpRequest, ticket_id: int, payload: schemas.MessageCr
     def create() -> tuple[int, Any]:
         if user.is_agent:
             message = services.add_message(
-                ticket, services.NewMessage(payload.body, payload.body_html, files),
-                channel=Channel.API, author_user=user, internal=payload.internal,
+                ticket,
+                services.NewMessage(payload.body, payload.body_html, files),
+                channel=Channel.API,
+                author_user=user,
+                internal=payload.internal,
             )
         else:
             if payload.internal:
                 raise ApiError(403, "forbidden", "only agents write internal notes", "internal")
-            receipt = pipeline.receive(pipeline.Inbound(
-                channel=Channel.API, sender=pipeline.Sender(user=user), body_text=payload.body,
-                body_html=payload.body_html, attachments=files, ticket_id=ticket.pk,
-                raw=request.body,
-            ))
+            receipt = pipeline.receive(
+                pipeline.Inbound(
+                    channel=Channel.API,
+                    sender=pipeline.Sender(user=user),
+                    body_text=payload.body,
+                    body_html=payload.body_html,
+                    attachments=files,
+                    ticket_id=ticket.pk,
+                    raw=request.body,
+                )
+            )
             message = receipt.message
         loaded = presenters.messages_with_relations(ticket.messages.filter(pk=message.pk)).get()
         return 201, presenters.message_dict(loaded)
 
     try:
-        return idempotency.once(request, create)
+        return Status(*idempotency.once(request, create))
     except InboundRejected as exc:
         raise ApiError(400, exc.code, exc.message, exc.field) from exc
 
@@ -213,8 +238,13 @@ def list_events(request: HttpRequest, ticket_id: int) -> Any:
     if not request.user.is_agent:  # type: ignore[union-attr]
         raise ApiError(403, "forbidden", "the timeline is for agents")
     return [
-        {"seq": e.seq, "kind": e.kind, "occurred_at": e.occurred_at, "actor": e.actor_label,
-         "data": e.data}
+        {
+            "seq": e.seq,
+            "kind": e.kind,
+            "occurred_at": e.occurred_at,
+            "actor": e.actor_label,
+            "data": e.data,
+        }
         for e in audit.events_for("ticket", ticket.pk)
     ]
 
@@ -235,7 +265,9 @@ def link_ticket(request: HttpRequest, ticket_id: int, payload: schemas.LinkIn) -
     if not can_edit_ticket(request.user):  # type: ignore[arg-type]
         raise ApiError(403, "forbidden", "only agents and admins link tickets")
     link = merging.link_tickets(source, target, kind=payload.kind, actor=request.user)  # type: ignore[arg-type]
-    return 201, {"source_id": link.source_id, "target_id": link.target_id, "kind": link.kind}
+    return Status(
+        201, {"source_id": link.source_id, "target_id": link.target_id, "kind": link.kind}
+    )
 
 
 @router.get("/tags", response={200: list[schemas.TagOut], **ERRORS})
@@ -259,9 +291,13 @@ def merge_customer(request: HttpRequest, customer_id: int, payload: CustomerMerg
     survivor = Customer.objects.filter(pk=customer_id).first()
     absorbed = Customer.objects.filter(pk=payload.source_id).first()
     if survivor is None or absorbed is None:
-        raise ApiError(404, "not_found", "no such customer",
-                       "source_id" if survivor else "customer_id")
+        raise ApiError(
+            404, "not_found", "no such customer", "source_id" if survivor else "customer_id"
+        )
     merging.merge_customers(survivor, absorbed, actor=request.user)  # type: ignore[arg-type]
-    return {"id": survivor.pk, "merged": absorbed.pk,
-            "tickets": survivor.tickets.count(),
-            "identities": [f"{i.kind}:{i.value}" for i in survivor.identities.all()]}
+    return {
+        "id": survivor.pk,
+        "merged": absorbed.pk,
+        "tickets": survivor.tickets.count(),
+        "identities": [f"{i.kind}:{i.value}" for i in survivor.identities.all()],
+    }

@@ -52,9 +52,12 @@ def store(message: Message, attachments: list[NewAttachment]) -> list[Attachment
     stored = []
     for item in attachments:
         name = safe_filename(item.filename)
-        content_type = item.content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
-        row = Attachment(message=message, filename=name, content_type=content_type,
-                         size=len(item.content))
+        content_type = (
+            item.content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+        )
+        row = Attachment(
+            message=message, filename=name, content_type=content_type, size=len(item.content)
+        )
         row.file.save(name, ContentFile(item.content), save=False)
         row.save()
         stored.append(row)

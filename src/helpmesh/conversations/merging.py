@@ -20,25 +20,41 @@ def merge_tickets(source: Ticket, target: Ticket, *, actor: User) -> Ticket:
     if source.pk == target.pk:
         raise TicketError("cannot merge a ticket into itself", field="target_id")
     if source.merged_into_id or target.merged_into_id:
-        raise TicketError("one of these tickets was already merged", field="target_id",
-                          code="merged")
+        raise TicketError(
+            "one of these tickets was already merged", field="target_id", code="merged"
+        )
     now = clock.now()
     with transaction.atomic():
         moved = Message.objects.filter(ticket=source).update(ticket=target)
         target_tags = set(target.tags.all()) | set(source.tags.all())
         target.tags.set(target_tags)
         Ticket.objects.filter(pk=target.pk).update(
-            updated_at=now, message_count=Message.objects.filter(ticket=target).count(),
+            updated_at=now,
+            message_count=Message.objects.filter(ticket=target).count(),
             search_text=(target.search_text + "\n" + source.search_text)[:20_000],
         )
         Ticket.objects.filter(pk=source.pk).update(
-            merged_into=target, status=Status.CLOSED, closed_at=now, status_changed_at=now,
-            updated_at=now, message_count=0,
+            merged_into=target,
+            status=Status.CLOSED,
+            closed_at=now,
+            status_changed_at=now,
+            updated_at=now,
+            message_count=0,
         )
-        audit.record("ticket.merged_away", "ticket", source.pk, actor=actor,
-                     data={"into": target.pk, "messages": moved, "from_status": source.status})
-        audit.record("ticket.merged_in", "ticket", target.pk, actor=actor,
-                     data={"from": source.pk, "messages": moved})
+        audit.record(
+            "ticket.merged_away",
+            "ticket",
+            source.pk,
+            actor=actor,
+            data={"into": target.pk, "messages": moved, "from_status": source.status},
+        )
+        audit.record(
+            "ticket.merged_in",
+            "ticket",
+            target.pk,
+            actor=actor,
+            data={"from": source.pk, "messages": moved},
+        )
     target.refresh_from_db()
     source.refresh_from_db()
     return target
@@ -55,11 +71,17 @@ def link_tickets(source: Ticket, target: Ticket, *, kind: str, actor: User) -> T
             link = TicketLink.objects.create(
                 source=source, target=target, kind=kind, created_at=clock.now()
             )
-            audit.record("ticket.linked", "ticket", source.pk, actor=actor,
-                         data={"target": target.pk, "kind": kind})
+            audit.record(
+                "ticket.linked",
+                "ticket",
+                source.pk,
+                actor=actor,
+                data={"target": target.pk, "kind": kind},
+            )
     except IntegrityError:
-        raise TicketError("those tickets are already linked that way", field="target_id",
-                          code="exists") from None
+        raise TicketError(
+            "those tickets are already linked that way", field="target_id", code="exists"
+        ) from None
     return link
 
 
@@ -74,7 +96,12 @@ def merge_customers(survivor: Customer, absorbed: Customer, *, actor: User) -> C
             through.customer = survivor
             through.save()
         for ticket_id in moved:
-            audit.record("ticket.requester_changed", "ticket", ticket_id, actor=actor,
-                         data={"from": absorbed.pk, "to": survivor.pk, "reason": "customer merge"})
+            audit.record(
+                "ticket.requester_changed",
+                "ticket",
+                ticket_id,
+                actor=actor,
+                data={"from": absorbed.pk, "to": survivor.pk, "reason": "customer merge"},
+            )
     survivor.refresh_from_db()
     return survivor

@@ -102,8 +102,13 @@ def _processed(inbound: Inbound) -> Receipt | None:
     )
     if contact is None or contact.ticket is None or contact.message is None:
         return None
-    return Receipt(contact.ticket, contact.message, contact.ticket.requester,
-                   created_ticket=False, duplicate=True)
+    return Receipt(
+        contact.ticket,
+        contact.message,
+        contact.ticket.requester,
+        created_ticket=False,
+        duplicate=True,
+    )
 
 
 def _process(inbound: Inbound) -> Receipt:
@@ -116,8 +121,12 @@ def _process(inbound: Inbound) -> Receipt:
         new_ticket = True
     else:
         created = services.add_message(
-            ticket, message, channel=inbound.channel, author_customer=customer,
-            author_user=inbound.sender.user, at=at,
+            ticket,
+            message,
+            channel=inbound.channel,
+            author_customer=customer,
+            author_user=inbound.sender.user,
+            at=at,
         )
         new_ticket = False
     _keep(inbound, at, state=InboundState.PROCESSED, ticket=ticket, message=created)
@@ -148,13 +157,18 @@ def _thread(inbound: Inbound, customer: Customer) -> Ticket | None:
     takes_part = (
         ticket.requester_id == customer.pk
         or ticket.participants.filter(pk=customer.pk).exists()
-        or (customer.organization_id is not None
+        or (
+            customer.organization_id is not None
             and customer.organization_id == ticket.organization_id
-            and bool(customer.organization and customer.organization.shares_tickets))
+            and bool(customer.organization and customer.organization.shares_tickets)
+        )
     )
     if not takes_part:
-        raise TicketError(f"the sender is not part of ticket #{ticket.pk}", field="ticket_id",
-                          code="not_participant")
+        raise TicketError(
+            f"the sender is not part of ticket #{ticket.pk}",
+            field="ticket_id",
+            code="not_participant",
+        )
     return ticket
 
 
@@ -165,13 +179,22 @@ def _open(inbound: Inbound, customer: Customer, message: services.NewMessage, at
     if inbound.team_id and team is None:
         raise TicketError(f"team {inbound.team_id} does not exist", field="team_id")
     return services.create_ticket(
-        requester=customer, subject=inbound.subject, message=message, channel=inbound.channel,
-        actor=inbound.entered_by, team=team, priority=inbound.priority, tags=inbound.tags,
-        fields=inbound.custom_fields, at=at,
+        requester=customer,
+        subject=inbound.subject,
+        message=message,
+        channel=inbound.channel,
+        actor=inbound.entered_by,
+        team=team,
+        priority=inbound.priority,
+        tags=inbound.tags,
+        fields=inbound.custom_fields,
+        at=at,
     )
 
 
-def _keep(inbound: Inbound, at: datetime, *, state: str, error: str = "", **links) -> InboundContact:
+def _keep(
+    inbound: Inbound, at: datetime, *, state: str, error: str = "", **links
+) -> InboundContact:
     values = {"raw": inbound.raw, "received_at": at, "state": state, "error": error, **links}
     if not inbound.source_id:
         return InboundContact.objects.create(channel=inbound.channel, **values)

@@ -14,7 +14,9 @@ def with_relations(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     """Load what ``ticket_dict`` reads in a fixed number of queries for the whole page."""
     return tickets.select_related("requester").prefetch_related(
         "tags",
-        Prefetch("requester__identities", queryset=CustomerIdentity.objects.order_by("-is_primary")),
+        Prefetch(
+            "requester__identities", queryset=CustomerIdentity.objects.order_by("-is_primary")
+        ),
     )
 
 
@@ -26,8 +28,11 @@ def ticket_dict(ticket: Ticket) -> dict[str, Any]:
         "status": ticket.status,
         "priority": ticket.priority,
         "channel": ticket.channel,
-        "requester": {"id": requester.pk, "name": requester.name,
-                      "email": requester.primary_address()},
+        "requester": {
+            "id": requester.pk,
+            "name": requester.name,
+            "email": requester.primary_address(),
+        },
         "organization_id": ticket.organization_id,
         "team_id": ticket.team_id,
         "assignee_id": ticket.assignee_id,
@@ -61,8 +66,13 @@ def message_dict(message: Message) -> dict[str, Any]:
         "from_customer": message.from_customer,
         "created_at": message.created_at,
         "attachments": [
-            {"id": a.pk, "filename": a.filename, "content_type": a.content_type, "size": a.size,
-             "url": f"/attachments/{a.pk}/"}
+            {
+                "id": a.pk,
+                "filename": a.filename,
+                "content_type": a.content_type,
+                "size": a.size,
+                "url": f"/attachments/{a.pk}/",
+            }
             for a in message.attachments.all()
         ],
     }

@@ -90,16 +90,28 @@ def create_ticket(
             search_text=search.document(subject, text),
         )
         first = Message.objects.create(
-            ticket=ticket, author_customer=requester, author_user=actor if actor else None,
-            channel=channel, body_text=text, body_html=html, created_at=now,
+            ticket=ticket,
+            author_customer=requester,
+            author_user=actor if actor else None,
+            channel=channel,
+            body_text=text,
+            body_html=html,
+            created_at=now,
         )
         files.store(first, message.attachments)
         tag_names = _attach_tags(ticket, tags or [])
         audit.record(
-            "ticket.created", "ticket", ticket.pk, actor=actor,
+            "ticket.created",
+            "ticket",
+            ticket.pk,
+            actor=actor,
             data={
-                "subject": ticket.subject, "channel": channel, "requester": requester.pk,
-                "message": first.pk, "team": team.pk if team else None, "priority": priority,
+                "subject": ticket.subject,
+                "channel": channel,
+                "requester": requester.pk,
+                "message": first.pk,
+                "team": team.pk if team else None,
+                "priority": priority,
                 "tags": tag_names,
             },
         )
@@ -127,7 +139,8 @@ def add_message(
         raise TicketError("a message needs an author", field="author")
     if ticket.merged_into_id:
         raise TicketError(
-            f"ticket #{ticket.pk} was merged into #{ticket.merged_into_id}", field="ticket",
+            f"ticket #{ticket.pk} was merged into #{ticket.merged_into_id}",
+            field="ticket",
             code="merged",
         )
     by_agent = author_user is not None and author_user.is_agent
@@ -141,16 +154,29 @@ def add_message(
     with transaction.atomic():
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
         created = Message.objects.create(
-            ticket=locked, author_user=author_user, author_customer=author_customer,
-            internal=internal, channel=channel, body_text=text, body_html=html, created_at=now,
+            ticket=locked,
+            author_user=author_user,
+            author_customer=author_customer,
+            internal=internal,
+            channel=channel,
+            body_text=text,
+            body_html=html,
+            created_at=now,
         )
         files.store(created, message.attachments)
         before = locked.status
         _apply_message(locked, by_agent=by_agent, internal=internal, at=now, text=text)
         audit.record(
-            "message.added", "ticket", locked.pk, actor=author_user,
-            data={"message": created.pk, "internal": internal, "channel": channel,
-                  "by": "agent" if by_agent else "customer"},
+            "message.added",
+            "ticket",
+            locked.pk,
+            actor=author_user,
+            data={
+                "message": created.pk,
+                "internal": internal,
+                "channel": channel,
+                "by": "agent" if by_agent else "customer",
+            },
         )
         if locked.status != before:
             _record_status(locked, before, author_user, reason="message")
@@ -160,7 +186,9 @@ def add_message(
     return created
 
 
-def _apply_message(ticket: Ticket, *, by_agent: bool, internal: bool, at: datetime, text: str) -> None:
+def _apply_message(
+    ticket: Ticket, *, by_agent: bool, internal: bool, at: datetime, text: str
+) -> None:
     updates: dict[str, Any] = {"updated_at": at, "message_count": F("message_count") + 1}
     if not internal:
         updates["search_text"] = search.appended(ticket.search_text, text)
@@ -192,9 +220,14 @@ def _status_stamps(ticket: Ticket, status: str, at: datetime) -> dict[str, Any]:
 
 
 def _record_status(ticket: Ticket, before: str, actor: User | None, *, reason: str) -> None:
-    kind = "ticket.reopened" if lifecycle.is_reopen(before, ticket.status) else "ticket.status_changed"
+    kind = (
+        "ticket.reopened" if lifecycle.is_reopen(before, ticket.status) else "ticket.status_changed"
+    )
     audit.record(
-        kind, "ticket", ticket.pk, actor=actor,
+        kind,
+        "ticket",
+        ticket.pk,
+        actor=actor,
         data={"from": before, "to": ticket.status, "reason": reason},
     )
 
@@ -265,8 +298,13 @@ def _change_subject(ticket: Ticket, changes: TicketChanges, actor: User) -> bool
     subject = " ".join(changes.subject.split())[:MAX_SUBJECT]
     if not subject:
         raise TicketError("subject cannot be empty", field="subject")
-    audit.record("ticket.subject_changed", "ticket", ticket.pk, actor=actor,
-                 data={"from": ticket.subject, "to": subject})
+    audit.record(
+        "ticket.subject_changed",
+        "ticket",
+        ticket.pk,
+        actor=actor,
+        data={"from": ticket.subject, "to": subject},
+    )
     ticket.subject = subject
     return True
 
@@ -276,8 +314,13 @@ def _change_priority(ticket: Ticket, changes: TicketChanges, actor: User) -> boo
         return False
     if changes.priority not in Priority.values:
         raise TicketError(f"unknown priority {changes.priority!r}", field="priority")
-    audit.record("ticket.priority_changed", "ticket", ticket.pk, actor=actor,
-                 data={"from": ticket.priority, "to": changes.priority})
+    audit.record(
+        "ticket.priority_changed",
+        "ticket",
+        ticket.pk,
+        actor=actor,
+        data={"from": ticket.priority, "to": changes.priority},
+    )
     ticket.priority = changes.priority
     return True
 
@@ -286,13 +329,23 @@ def _change_team(ticket: Ticket, changes: TicketChanges, actor: User) -> bool:
     team = None if changes.clear_team else changes.team
     if (team is None and not changes.clear_team) or getattr(team, "pk", None) == ticket.team_id:
         return False
-    audit.record("ticket.team_changed", "ticket", ticket.pk, actor=actor,
-                 data={"from": ticket.team_id, "to": team.pk if team else None})
+    audit.record(
+        "ticket.team_changed",
+        "ticket",
+        ticket.pk,
+        actor=actor,
+        data={"from": ticket.team_id, "to": team.pk if team else None},
+    )
     ticket.team = team
     if ticket.assignee_id and team and not _is_member(ticket.assignee_id, team.pk):
         # The assignee does not work in the new team: hand the ticket to the team's queue.
-        audit.record("ticket.unassigned", "ticket", ticket.pk, actor=actor,
-                     data={"from": ticket.assignee_id, "reason": "team changed"})
+        audit.record(
+            "ticket.unassigned",
+            "ticket",
+            ticket.pk,
+            actor=actor,
+            data={"from": ticket.assignee_id, "reason": "team changed"},
+        )
         ticket.assignee = None
     return True
 
@@ -312,11 +365,17 @@ def _change_assignee(ticket: Ticket, changes: TicketChanges, actor: User) -> boo
             raise TicketError(f"{assignee.email} cannot be assigned tickets", field="assignee_id")
         if ticket.team_id and not _is_member(assignee.pk, ticket.team_id):
             raise TicketError(
-                f"{assignee.email} is not in team {ticket.team}", field="assignee_id",
+                f"{assignee.email} is not in team {ticket.team}",
+                field="assignee_id",
                 code="not_in_team",
             )
-    audit.record("ticket.assigned", "ticket", ticket.pk, actor=actor,
-                 data={"from": ticket.assignee_id, "to": assignee.pk if assignee else None})
+    audit.record(
+        "ticket.assigned",
+        "ticket",
+        ticket.pk,
+        actor=actor,
+        data={"from": ticket.assignee_id, "to": assignee.pk if assignee else None},
+    )
     ticket.assignee = assignee
     return True
 
@@ -329,7 +388,9 @@ def _change_status(ticket: Ticket, changes: TicketChanges, actor: User, now: dat
         raise TicketError(f"unknown status {target!r}", field="status")
     if not lifecycle.can_move(ticket.status, target):
         raise TicketError(
-            f"a {ticket.status} ticket cannot become {target}", field="status", code="bad_transition"
+            f"a {ticket.status} ticket cannot become {target}",
+            field="status",
+            code="bad_transition",
         )
     before = ticket.status
     for key, value in _status_stamps(ticket, target, now).items():
@@ -340,14 +401,21 @@ def _change_status(ticket: Ticket, changes: TicketChanges, actor: User, now: dat
 
 def _change_tags(ticket: Ticket, changes: TicketChanges, actor: User) -> bool:
     current = set(ticket.tags.values_list("name", flat=True))
-    wanted = set(current if changes.tags is None else {_tag_name(t) for t in changes.tags if t.strip()})
+    wanted = set(
+        current if changes.tags is None else {_tag_name(t) for t in changes.tags if t.strip()}
+    )
     wanted |= {_tag_name(t) for t in changes.add_tags if t.strip()}
     wanted -= {_tag_name(t) for t in changes.remove_tags if t.strip()}
     if wanted == current:
         return False
     _attach_tags(ticket, sorted(wanted))
-    audit.record("ticket.tags_changed", "ticket", ticket.pk, actor=actor,
-                 data={"added": sorted(wanted - current), "removed": sorted(current - wanted)})
+    audit.record(
+        "ticket.tags_changed",
+        "ticket",
+        ticket.pk,
+        actor=actor,
+        data={"added": sorted(wanted - current), "removed": sorted(current - wanted)},
+    )
     return True
 
 

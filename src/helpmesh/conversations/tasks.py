@@ -41,7 +41,9 @@ def notify_requester_of_reply(message_id: int) -> str:
         to=[identity.value],
         headers={"Auto-Submitted": "auto-generated", "X-Helpmesh-Ticket": str(message.ticket_id)},
     )
-    mail.attach_alternative(render_to_string("conversations/email/reply.html", context), "text/html")
+    mail.attach_alternative(
+        render_to_string("conversations/email/reply.html", context), "text/html"
+    )
     mail.send()
     log.info("sent reply notification for message %s", message_id)
     return "sent"

@@ -13,9 +13,14 @@ from django_tasks_db.management.commands.db_worker import Worker
 def database_worker(*, interval: float = 0.5) -> Worker:
     """A worker over the database queue (the embedded default)."""
     return Worker(
-        queue_names=["*"], interval=interval, batch=False,
-        backend_name=DEFAULT_TASK_BACKEND_ALIAS, startup_delay=False, max_tasks=None,
-        worker_id=get_random_id(), excluded_queue_names=[],
+        queue_names=["*"],
+        interval=interval,
+        batch=False,
+        backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=get_random_id(),
+        excluded_queue_names=[],
     )
 
 
@@ -31,8 +36,9 @@ def run(*, concurrency: int = 2) -> int:
     if settings.BROKER_URL:
         from helpmesh.celery_app import app
 
-        app.worker_main(["worker", "--loglevel=INFO", f"--concurrency={concurrency}",
-                         "--queues=default"])
+        app.worker_main(
+            ["worker", "--loglevel=INFO", f"--concurrency={concurrency}", "--queues=default"]
+        )
         return 0
     worker = database_worker()
     worker.configure_signals()

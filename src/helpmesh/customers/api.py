@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from helpmesh.api import idempotency
 from helpmesh.api.errors import ApiError, ErrorOut
@@ -75,10 +75,14 @@ def _customer(customer_id: int) -> Customer:
 def _dict(customer: Customer) -> dict[str, Any]:
     identities = list(customer.identities.all())
     return {
-        "id": customer.pk, "name": customer.name, "email": customer.primary_address(),
+        "id": customer.pk,
+        "name": customer.name,
+        "email": customer.primary_address(),
         "identities": [{"kind": i.kind, "value": i.value} for i in identities],
-        "organization_id": customer.organization_id, "language": customer.language,
-        "timezone": customer.timezone, "notes": customer.notes,
+        "organization_id": customer.organization_id,
+        "language": customer.language,
+        "timezone": customer.timezone,
+        "notes": customer.notes,
         "merged_into_id": customer.merged_into_id,
     }
 
@@ -116,13 +120,17 @@ def create_customer(request: HttpRequest, payload: CustomerIn) -> Any:
 
     def create() -> tuple[int, Any]:
         customer = services.create_customer(
-            name=payload.name, identities=identities,
-            organization=_organization(payload.organization_id), actor=request.user,
-            language=payload.language, timezone=payload.timezone, notes=payload.notes,
+            name=payload.name,
+            identities=identities,
+            organization=_organization(payload.organization_id),
+            actor=request.user,
+            language=payload.language,
+            timezone=payload.timezone,
+            notes=payload.notes,
         )
         return 201, _dict(_customer(customer.pk))
 
-    return idempotency.once(request, create)
+    return Status(*idempotency.once(request, create))
 
 
 @router.get("/customers/{customer_id}", response={200: CustomerOut, **ERRORS})
@@ -135,8 +143,11 @@ def get_customer(request: HttpRequest, customer_id: int) -> Any:
 def update_customer(request: HttpRequest, customer_id: int, payload: CustomerPatch) -> Any:
     _agent_only(request)
     customer = _customer(customer_id)
-    changes = {k: getattr(payload, k) for k in ("name", "language", "timezone", "notes")
-               if getattr(payload, k) is not None}
+    changes = {
+        k: getattr(payload, k)
+        for k in ("name", "language", "timezone", "notes")
+        if getattr(payload, k) is not None
+    }
     if "organization_id" in payload.model_fields_set:
         changes["organization"] = _organization(payload.organization_id)
     if changes:
@@ -155,4 +166,4 @@ def delete_customer(request: HttpRequest, customer_id: int) -> Any:
     if customer.tickets.exists():
         raise ApiError(409, "has_tickets", "this customer has tickets; merge it instead")
     services.delete_customer(customer, actor=request.user)
-    return 204, None
+    return Status(204, None)

@@ -55,9 +55,7 @@ class Customer(models.Model):
         return self.name or self.primary_address() or f"customer {self.pk}"
 
     def primary_address(self) -> str:
-        identity = next(
-            (i for i in self.identities.all() if i.kind == IdentityKind.EMAIL), None
-        )
+        identity = next((i for i in self.identities.all() if i.kind == IdentityKind.EMAIL), None)
         return identity.value if identity else ""
 
 

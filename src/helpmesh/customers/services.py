@@ -42,7 +42,9 @@ def organization_for_email(address: str) -> Organization | None:
     return None
 
 
-def create_organization(name: str, *, domains: str = "", shares_tickets: bool = False) -> Organization:
+def create_organization(
+    name: str, *, domains: str = "", shares_tickets: bool = False
+) -> Organization:
     """Create a customer organization."""
     with transaction.atomic():
         org = Organization.objects.create(
@@ -70,7 +72,11 @@ def create_customer(
     try:
         with transaction.atomic():
             customer = Customer.objects.create(
-                name=name, organization=organization, user=user, created_at=now, updated_at=now,
+                name=name,
+                organization=organization,
+                user=user,
+                created_at=now,
+                updated_at=now,
                 **fields,
             )
             CustomerIdentity.objects.bulk_create(
@@ -78,13 +84,17 @@ def create_customer(
                 for i, (k, v) in enumerate(identities)
             )
             audit.record(
-                "customer.created", "customer", customer.pk, actor=actor,
+                "customer.created",
+                "customer",
+                customer.pk,
+                actor=actor,
                 data={"name": name, "identities": [f"{k}:{v}" for k, v in identities]},
             )
     except IntegrityError:
         raise CustomerError(
             "one of these identities already belongs to another customer",
-            field="identities", code="identity_taken",
+            field="identities",
+            code="identity_taken",
         ) from None
     return customer
 
@@ -155,20 +165,26 @@ def update_customer(customer: Customer, *, actor: Any = None, **changes: Any) ->
     return customer
 
 
-def add_identity(customer: Customer, kind: str, value: str, *, actor: Any = None) -> CustomerIdentity:
+def add_identity(
+    customer: Customer, kind: str, value: str, *, actor: Any = None
+) -> CustomerIdentity:
     """Attach another address or handle to a profile."""
     value = normalize_identity(kind, value)
     try:
         with transaction.atomic():
             identity = CustomerIdentity.objects.create(customer=customer, kind=kind, value=value)
             audit.record(
-                "customer.identity_added", "customer", customer.pk, actor=actor,
+                "customer.identity_added",
+                "customer",
+                customer.pk,
+                actor=actor,
                 data={"identity": f"{kind}:{value}"},
             )
     except IntegrityError:
         raise CustomerError(
             f"{kind}:{value} already belongs to another customer",
-            field="value", code="identity_taken",
+            field="value",
+            code="identity_taken",
         ) from None
     return identity
 
@@ -206,6 +222,7 @@ def absorb_profile(survivor: Customer, absorbed: Customer, *, actor: Any = None)
 def delete_customer(customer: Customer, *, actor: Any = None) -> None:
     """Delete a profile with no tickets (the caller checks; the database protects tickets)."""
     with transaction.atomic():
-        audit.record("customer.deleted", "customer", customer.pk, actor=actor,
-                     data={"name": customer.name})
+        audit.record(
+            "customer.deleted", "customer", customer.pk, actor=actor, data={"name": customer.name}
+        )
         customer.delete()

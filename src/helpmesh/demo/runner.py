@@ -10,8 +10,12 @@ from helpmesh.demo import seed
 
 console = Console()
 
-LOGINS = [("admin@example.com", "admin"), ("agent@example.com", "agent"),
-          ("alice@example.com", "customer"), ("bob@example.com", "customer")]
+LOGINS = [
+    ("admin@example.com", "admin"),
+    ("agent@example.com", "agent"),
+    ("alice@example.com", "customer"),
+    ("bob@example.com", "customer"),
+]
 
 
 def seed_if_empty(tickets: int = 2000) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 
@@ -22,16 +22,28 @@ from helpmesh.customers.models import Customer, IdentityKind
 from helpmesh.demo import catalog
 
 PASSWORD = "demo"  # noqa: S105 - the documented demo password
-CHANNEL_MIX = [(Channel.EMAIL, 45), (Channel.WEB, 30), (Channel.CHAT, 12), (Channel.API, 5),
-               (Channel.PHONE, 5), (Channel.SOCIAL, 3)]
+CHANNEL_MIX = [
+    (Channel.EMAIL, 45),
+    (Channel.WEB, 30),
+    (Channel.CHAT, 12),
+    (Channel.API, 5),
+    (Channel.PHONE, 5),
+    (Channel.SOCIAL, 3),
+]
 
 
 def is_seeded() -> bool:
     return User.objects.filter(email="admin@example.com").exists()
 
 
-def seed(*, tickets: int = 2000, customer_count: int = 200, days: int = 90,
-         progress: Callable[[int], None] | None = None, rng_seed: int = 42) -> dict[str, int]:
+def seed(
+    *,
+    tickets: int = 2000,
+    customer_count: int = 200,
+    days: int = 90,
+    progress: Callable[[int], None] | None = None,
+    rng_seed: int = 42,
+) -> dict[str, int]:
     """Create teams, agents, customers and ``tickets`` tickets spread over ``days`` days."""
     rng = random.Random(rng_seed)
     start = clock.now() - timedelta(days=days)
@@ -51,14 +63,16 @@ def seed(*, tickets: int = 2000, customer_count: int = 200, days: int = 90,
 
 
 def _teams() -> dict[str, Team]:
-    return {name: accounts.create_team(name, description=about)
-            for name, about in catalog.TEAMS.items()}
+    return {
+        name: accounts.create_team(name, description=about) for name, about in catalog.TEAMS.items()
+    }
 
 
 def _agents(teams: dict[str, Team]) -> dict[str, list[User]]:
     accounts.create_user("admin@example.com", PASSWORD, name="Ada Admin", role=Role.ADMIN)
-    light = accounts.create_user("collab@example.com", PASSWORD, name="Casey Collaborator",
-                                 role=Role.LIGHT_AGENT)
+    light = accounts.create_user(
+        "collab@example.com", PASSWORD, name="Casey Collaborator", role=Role.LIGHT_AGENT
+    )
     accounts.add_to_team(light, teams["Technical Support"])
     by_team: dict[str, list[User]] = {name: [] for name in teams}
     for email, name, team_names in catalog.AGENTS:
@@ -71,8 +85,10 @@ def _agents(teams: dict[str, Team]) -> dict[str, list[User]]:
 
 
 def _customers(rng: random.Random, count: int) -> list[Customer]:
-    orgs = [customers.create_organization(name, domains=domain, shares_tickets=i == 0)
-            for i, (name, domain) in enumerate(catalog.ORGANIZATIONS)]
+    orgs = [
+        customers.create_organization(name, domains=domain, shares_tickets=i == 0)
+        for i, (name, domain) in enumerate(catalog.ORGANIZATIONS)
+    ]
     people = []
     for email, name in (("alice@example.com", "Alice Anders"), ("bob@example.com", "Bob Brown")):
         user = accounts.create_user(email, PASSWORD, name=name, role=Role.CUSTOMER)
@@ -81,38 +97,58 @@ def _customers(rng: random.Random, count: int) -> list[Customer]:
     while len(people) < count:
         first, last = rng.choice(catalog.FIRST_NAMES), rng.choice(catalog.LAST_NAMES)
         org = rng.choice(orgs) if rng.random() < 0.4 else None
-        domain = org.domains if org else rng.choice(["mail.example", "post.example", "inbox.example"])
+        domain = (
+            org.domains if org else rng.choice(["mail.example", "post.example", "inbox.example"])
+        )
         email = f"{first}.{last}{rng.randint(1, 99)}@{domain}".lower()
         if email in seen:
             continue
         seen.add(email)
-        people.append(customers.create_customer(
-            name=f"{first} {last}", identities=[(IdentityKind.EMAIL, email)], organization=org))
+        people.append(
+            customers.create_customer(
+                name=f"{first} {last}", identities=[(IdentityKind.EMAIL, email)], organization=org
+            )
+        )
     return people
 
 
-def _ticket(rng: random.Random, start: datetime, days: int, teams: dict[str, Team],
-            agents: dict[str, list[User]], people: list[Customer]) -> Ticket:
+def _ticket(
+    rng: random.Random,
+    start: datetime,
+    days: int,
+    teams: dict[str, Team],
+    agents: dict[str, list[User]],
+    people: list[Customer],
+) -> Ticket:
     team_name = rng.choice(list(teams))
     subject, body, tags = rng.choice(catalog.TOPICS[team_name])
     requester = people[0] if rng.random() < 0.01 else rng.choice(people)
     opened = start + timedelta(seconds=rng.randint(0, days * 86400 - 3600))
     channel = rng.choices([c for c, _ in CHANNEL_MIX], [w for _, w in CHANNEL_MIX])[0]
-    fill = {"amount": f"€{rng.randint(9, 400)}.{rng.randint(0, 99):02d}",
-            "ref": f"{rng.choice('ABCDEFGH')}-{rng.randint(10000, 99999)}",
-            "vat": f"DE{rng.randint(100000000, 999999999)}", "version": f"4.{rng.randint(0, 9)}.1"}
+    fill = {
+        "amount": f"€{rng.randint(9, 400)}.{rng.randint(0, 99):02d}",
+        "ref": f"{rng.choice('ABCDEFGH')}-{rng.randint(10000, 99999)}",
+        "vat": f"DE{rng.randint(100000000, 999999999)}",
+        "version": f"4.{rng.randint(0, 9)}.1",
+    }
     priority = rng.choices(Priority.values, [15, 60, 20, 5])[0]
     with clock.frozen(opened):
         ticket, _ = services.create_ticket(
-            requester=requester, subject=subject, message=services.NewMessage(body.format(**fill)),
-            channel=channel, team=teams[team_name], priority=priority, tags=tags,
+            requester=requester,
+            subject=subject,
+            message=services.NewMessage(body.format(**fill)),
+            channel=channel,
+            team=teams[team_name],
+            priority=priority,
+            tags=tags,
         )
     _work(rng, ticket, team_name, agents[team_name], opened)
     return ticket
 
 
-def _work(rng: random.Random, ticket: Ticket, team_name: str, agents: list[User],
-          opened: datetime) -> None:
+def _work(
+    rng: random.Random, ticket: Ticket, team_name: str, agents: list[User], opened: datetime
+) -> None:
     """Play out a plausible life for the ticket: assignment, replies, notes, a final status."""
     now = clock.now()
     age = now - opened
@@ -123,24 +159,38 @@ def _work(rng: random.Random, ticket: Ticket, team_name: str, agents: list[User]
     with clock.frozen(at):
         services.update_ticket(ticket, services.TicketChanges(assignee=agent), actor=agent)
         if rng.random() < 0.25:
-            services.add_message(ticket, services.NewMessage(rng.choice(catalog.INTERNAL_NOTES)),
-                                 channel=ticket.channel, author_user=agent, internal=True)
+            services.add_message(
+                ticket,
+                services.NewMessage(rng.choice(catalog.INTERNAL_NOTES)),
+                channel=ticket.channel,
+                author_user=agent,
+                internal=True,
+            )
         fix = rng.choice(catalog.FIXES[team_name])
         reply = rng.choice(catalog.AGENT_REPLIES).format(
-            name=(ticket.requester.name or "there").split()[0], fix=fix, fix_cap=fix[0].upper() + fix[1:])
-        services.add_message(ticket, services.NewMessage(reply), channel=ticket.channel,
-                             author_user=agent)
+            name=(ticket.requester.name or "there").split()[0],
+            fix=fix,
+            fix_cap=fix[0].upper() + fix[1:],
+        )
+        services.add_message(
+            ticket, services.NewMessage(reply), channel=ticket.channel, author_user=agent
+        )
     at += timedelta(hours=rng.randint(1, 48))
     if at < now and rng.random() < 0.45:
         with clock.frozen(at):
-            services.add_message(ticket, services.NewMessage(rng.choice(catalog.CUSTOMER_FOLLOW_UPS)),
-                                 channel=ticket.channel, author_customer=ticket.requester)
+            services.add_message(
+                ticket,
+                services.NewMessage(rng.choice(catalog.CUSTOMER_FOLLOW_UPS)),
+                channel=ticket.channel,
+                author_customer=ticket.requester,
+            )
         at += timedelta(hours=rng.randint(1, 24))
     _finish(rng, ticket, agent, at, now, age)
 
 
-def _finish(rng: random.Random, ticket: Ticket, agent: User, at: datetime, now: datetime,
-            age: timedelta) -> None:
+def _finish(
+    rng: random.Random, ticket: Ticket, agent: User, at: datetime, now: datetime, age: timedelta
+) -> None:
     if at >= now:
         return
     roll = rng.random()

@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+"""Routes of the customer portal, mounted under /portal/."""
+
+from django.urls import path
+
+from helpmesh.portal import views
 
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("requests/", views.request_list, name="requests"),
+    path("requests/new/", views.new_request, name="new"),
+    path("requests/<int:ticket_id>/", views.request_detail, name="request"),
+]

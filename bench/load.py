@@ -1,0 +1,404 @@
+"""Load benchmark of the helpmesh REST API against ``helpmesh serve`` (see docs/benchmarks.md).
+
+    .venv/bin/python bench/load.py --db postgres --tickets 100000
+    .venv/bin/python bench/load.py --db sqlite --tickets 100000
+
+Creates a fresh database, migrates it, makes the accounts through the real services, bulk-fills
+N tickets, starts ``helpmesh serve --workers 2`` on a free loopback port and measures:
+
+- sequential latency (one client, no load) of the ticket list and search, as admin and agent;
+- the same endpoints under ``wrk`` load;
+- ticket creation (POST /api/v1/tickets as a customer) under ``wrk`` at 32 clients.
+
+Prints a table and writes bench/results/<timestamp>.json. The server is always stopped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+VENV_BIN = Path(sys.executable).parent
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_DB = "helpmesh_bench"
+console = Console()
+
+
+# ---------------------------------------------------------------- environment and database
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line."""
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
+    p.add_argument("--tickets", type=int, default=100_000, help="tickets in the database")
+    p.add_argument("--duration", type=int, default=20, help="seconds per wrk run")
+    p.add_argument("--warmup", type=int, default=5, help="seconds of wrk warm-up per scenario")
+    p.add_argument("--repeat", type=int, default=1, help="wrk runs per scenario (median)")
+    p.add_argument("--create-clients", type=int, default=32)
+    p.add_argument("--read-clients", type=int, default=8)
+    p.add_argument("--sequential", type=int, default=200, help="requests per sequential test")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    p.add_argument("--wrk-threads", type=int, default=2)
+    p.add_argument("--only", default="", help="comma list of scenarios to run (default all)")
+    return p.parse_args(argv)
+
+
+def bench_env(db: str, home: Path) -> dict[str, str]:
+    """The HELPMESH_* settings shared by this process, migrate and the server."""
+    env = {
+        "HELPMESH_HOME": str(home),
+        "HELPMESH_SECRET_KEY": "bench-" + "x" * 40,
+        "HELPMESH_LOG_LEVEL": "WARNING",
+        "HELPMESH_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SETTINGS_MODULE": "helpmesh.settings",
+    }
+    if db == "postgres":
+        env["HELPMESH_DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
+    return env
+
+
+def fresh_database(db: str) -> None:
+    """Drop and create the PostgreSQL benchmark database (SQLite starts in an empty home)."""
+    if db != "postgres":
+        return
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {PG_DB}")
+
+
+def migrate(env: dict[str, str]) -> None:
+    """``helpmesh migrate`` in a subprocess, as an operator would run it."""
+    subprocess.run([str(VENV_BIN / "helpmesh"), "migrate"], env={**os.environ, **env},
+                   check=True, stdout=subprocess.DEVNULL)
+
+
+def django_setup(env: dict[str, str]) -> None:
+    """Configure Django in this process with the same settings as the server."""
+    os.environ.update(env)
+    sys.path.insert(0, str(BENCH_DIR))
+    import django
+
+    django.setup()
+
+
+def seed(tickets: int):
+    """Accounts through the services, then the bulk fill; returns (actors, counts, seconds)."""
+    import dataset
+
+    started = time.perf_counter()
+    actors = dataset.create_actors()
+    with console.status("filling") as status:
+        counts = dataset.fill(actors, tickets,
+                              progress=lambda n: status.update(f"filled {n}/{tickets} tickets"))
+        status.update("analyze")
+        dataset.analyze()
+    return actors, counts, time.perf_counter() - started
+
+
+# ---------------------------------------------------------------- the server
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    """Wait for GET /healthz to answer 200, or fail if the server died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"helpmesh serve exited with {proc.returncode}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("helpmesh serve did not become healthy in time")
+
+
+@contextmanager
+def server(env: dict[str, str], workers: int, threads: int, log: Path) -> Iterator[str]:
+    """Run ``helpmesh serve`` on a free loopback port; always stopped on exit."""
+    port = free_port()
+    cmd = [str(VENV_BIN / "helpmesh"), "serve", "--host", "127.0.0.1", "--port", str(port),
+           "--workers", str(workers), "--threads", str(threads)]
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, env={**os.environ, **env}, stdout=out, stderr=out,
+                                start_new_session=True)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_healthy(url, proc)
+            yield url
+        finally:
+            stop(proc)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """SIGTERM gunicorn's master (it stops its workers), SIGKILL the group if it hangs."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+# ---------------------------------------------------------------- clients
+
+
+def token(url: str, email: str) -> str:
+    """A bearer token from POST /api/v1/auth/token."""
+    import dataset
+
+    r = httpx.post(f"{url}/api/v1/auth/token", json={"email": email, "password": dataset.PASSWORD},
+                   timeout=30)
+    r.raise_for_status()
+    return r.json()["token"]
+
+
+def check(url: str, tok: str, path: str, expect: int = 200) -> dict:
+    """One request that must succeed, so a broken scenario never times garbage."""
+    r = httpx.get(f"{url}{path}", headers={"Authorization": f"Bearer {tok}"}, timeout=60)
+    if r.status_code != expect:
+        raise RuntimeError(f"GET {path}: {r.status_code} {r.text[:300]}")
+    return r.json()
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) by nearest rank."""
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered)) - 1))
+    return ordered[index]
+
+
+def sequential(url: str, tok: str, paths: Callable[[int], str], n: int) -> dict[str, float]:
+    """Latency of ``n`` requests one after another (ms): p50, p95, p99, mean."""
+    times = []
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {tok}"}, timeout=60) as c:
+        for i in range(n + 5):
+            started = time.perf_counter()
+            r = c.get(paths(i))
+            elapsed = (time.perf_counter() - started) * 1000
+            if r.status_code != 200:
+                raise RuntimeError(f"GET {paths(i)}: {r.status_code}")
+            if i >= 5:  # the first few warm the connection and the worker
+                times.append(elapsed)
+    return {"p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95),
+            "p99_ms": percentile(times, 99), "mean_ms": statistics.fmean(times), "n": n}
+
+
+def run_wrk(script: str, url: str, env: dict[str, str], clients: int, seconds: int,
+            threads: int) -> dict:
+    """One wrk run; returns requests/s, latency percentiles (ms) and error counts."""
+    cmd = ["wrk", f"-t{min(threads, clients)}", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s",
+           "--latency", "-s", str(BENCH_DIR / script), url]
+    out = subprocess.run(cmd, env={**os.environ, **env, "BENCH_DIR": str(BENCH_DIR)},
+                         capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
+    line = next(x for x in out.splitlines() if x.startswith("BENCH_JSON "))
+    raw = json.loads(line.removeprefix("BENCH_JSON "))
+    lat = raw["latency_us"]
+    errors = sum(raw["errors"].values())
+    return {"rps": raw["requests"] / (raw["duration_us"] / 1e6), "requests": raw["requests"],
+            "errors": errors, "error_detail": raw["errors"],
+            **{f"{k}_ms": lat[k] / 1000 for k in ("p50", "p90", "p95", "p99", "max", "mean")}}
+
+
+def wrk_scenario(script: str, url: str, env: dict[str, str], clients: int, args) -> dict:
+    """Warm up, then ``--repeat`` runs; the median of each figure and every run's figures."""
+    if args.warmup:
+        run_wrk(script, url, env, clients, args.warmup, args.wrk_threads)
+    runs = [run_wrk(script, url, env, clients, args.duration, args.wrk_threads)
+            for _ in range(args.repeat)]
+    keys = ("rps", "p50_ms", "p90_ms", "p95_ms", "p99_ms", "max_ms", "errors")
+    median = {k: statistics.median(r[k] for r in runs) for k in keys}
+    return {**median, "clients": clients, "seconds": args.duration, "runs": runs}
+
+
+# ---------------------------------------------------------------- scenarios
+
+
+def search_path(words: list[str]) -> Callable[[int], str]:
+    """GET paths that rotate through the search words."""
+    return lambda i: f"/api/v1/tickets?limit=50&q={words[i % len(words)].replace(' ', '+')}"
+
+
+def read_scenarios(url: str, tokens: dict[str, str], args) -> dict[str, dict]:
+    """Sequential, then loaded, list and search, as admin and as agent."""
+    import dataset
+
+    words = dataset.SEARCH_WORDS
+    results: dict[str, dict] = {}
+    for role in ("admin", "agent"):
+        page = check(url, tokens[role], "/api/v1/tickets?limit=50")
+        if len(page["items"]) != 50:
+            raise RuntimeError(f"list as {role}: {len(page['items'])} items, expected 50")
+        check(url, tokens[role], search_path(words)(0))
+        for name, paths in (("list", lambda i: "/api/v1/tickets?limit=50"),
+                            ("search", search_path(words))):
+            key = f"{name}_{role}"
+            if not wanted(args, key):
+                continue
+            results[f"{key}_seq"] = sequential(url, tokens[role], paths, args.sequential)
+            env = {"BENCH_TOKEN": tokens[role], "BENCH_PATH": "/api/v1/tickets?limit=50",
+                   "BENCH_WORDS": ",".join(words) if name == "search" else ""}
+            results[f"{key}_load"] = wrk_scenario("get.lua", url, env, args.read_clients, args)
+            show_progress(key, results)
+    return results
+
+
+def create_scenario(url: str, tokens: dict[str, str], args, count: Callable[[], int]) -> dict:
+    """Ticket creation as a customer under load; checks that every 201 made a ticket."""
+    before = count()
+    result = wrk_scenario("create.lua", url, {"BENCH_TOKEN": tokens["customer"]},
+                          args.create_clients, args)
+    made = count() - before
+    timed = sum(r["requests"] - r["errors"] for r in result["runs"])
+    result["tickets_created_total"] = made
+    result["requests_ok_timed"] = timed
+    return result
+
+
+def wanted(args, key: str) -> bool:
+    """Whether ``--only`` selects the scenario (prefix match)."""
+    return not args.only or any(key.startswith(s) for s in args.only.split(","))
+
+
+def show_progress(key: str, results: dict) -> None:
+    """One line per finished scenario while the benchmark runs."""
+    seq, load = results.get(f"{key}_seq", {}), results.get(f"{key}_load", {})
+    console.print(f"  {key}: sequential p50 {seq.get('p50_ms', 0):.1f} ms p95 "
+                  f"{seq.get('p95_ms', 0):.1f} ms; loaded {load.get('rps', 0):.0f} req/s p50 "
+                  f"{load.get('p50_ms', 0):.1f} ms p99 {load.get('p99_ms', 0):.1f} ms")
+
+
+# ---------------------------------------------------------------- report
+
+
+def ticket_count() -> int:
+    """Tickets in the database (read through the bench process's own connection)."""
+    from django.db import connection
+
+    from helpmesh.conversations.models import Ticket
+
+    connection.close()  # a fresh snapshot on SQLite
+    return Ticket.objects.count()
+
+
+def metadata(args, counts: dict, fill_seconds: float) -> dict:
+    """Where and on what the figures were measured."""
+    from django.db import connection
+
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
+                            capture_output=True).stdout.strip()
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True)
+    with connection.cursor() as cursor:
+        cursor.execute("select version()" if connection.vendor == "postgresql"
+                       else "select sqlite_version()")
+        db_version = cursor.fetchone()[0]
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"), "commit": commit,
+        "db": args.db, "db_version": db_version, "tickets": args.tickets, "rows": counts,
+        "fill_seconds": round(fill_seconds, 1), "cpus": os.cpu_count(),
+        "loadavg_start": os.getloadavg(), "python": platform.python_version(),
+        "wrk": (wrk_version.stdout or wrk_version.stderr).splitlines()[0],
+        "server": {"workers": args.workers, "threads": args.threads},
+        "settings": {k: getattr(args, k) for k in ("duration", "warmup", "repeat",
+                                                   "create_clients", "read_clients",
+                                                   "sequential", "wrk_threads")},
+    }
+
+
+def print_table(meta: dict, results: dict) -> None:
+    """The figures as a rich table."""
+    table = Table(title=f"helpmesh API, {meta['db']}, {meta['tickets']:,} tickets "
+                        f"({meta['server']['workers']} workers x {meta['server']['threads']} "
+                        f"threads)")
+    for col in ("scenario", "clients", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"):
+        table.add_column(col, justify="left" if col == "scenario" else "right")
+    for key, r in results.items():
+        clients = str(r.get("clients", 1))
+        rps = f"{r['rps']:.0f}" if "rps" in r else "-"
+        errors = str(int(r.get("errors", 0)))
+        table.add_row(key, clients, rps, f"{r['p50_ms']:.1f}", f"{r['p95_ms']:.1f}",
+                      f"{r['p99_ms']:.1f}", errors)
+    console.print(table)
+
+
+def save(meta: dict, results: dict) -> Path:
+    """Write bench/results/<timestamp>-<db>.json."""
+    out_dir = BENCH_DIR / "results"
+    out_dir.mkdir(exist_ok=True)
+    path = out_dir / f"{datetime.now().strftime('%Y%m%d-%H%M%S')}-{meta['db']}.json"
+    path.write_text(json.dumps({"meta": meta, "results": results}, indent=2))
+    return path
+
+
+# ---------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Prepare, serve, measure, report."""
+    args = parse_args(argv)
+    if not shutil.which("wrk"):
+        console.print("[red]wrk is not installed[/red] (apt-get install -y wrk)")
+        return 2
+    home = Path(tempfile.mkdtemp(prefix=f"helpmesh-bench-{args.db}-"))
+    env = bench_env(args.db, home)
+    fresh_database(args.db)
+    migrate(env)
+    django_setup(env)
+    actors, counts, fill_seconds = seed(args.tickets)
+    console.print(f"seeded {counts} in {fill_seconds:.0f} s (home {home})")
+    meta = metadata(args, counts, fill_seconds)
+    log = home / "server.log"
+    try:
+        with server(env, args.workers, args.threads, log) as url:
+            tokens = {role: token(url, email) for role, email in
+                      (("admin", actors.admin_email), ("agent", actors.agent_email),
+                       ("customer", actors.customer_email))}
+            results = read_scenarios(url, tokens, args)
+            if wanted(args, "create"):
+                results["create"] = create_scenario(url, tokens, args, ticket_count)
+                show_progress("create", {"create_load": results["create"]})
+    except Exception:
+        console.print(f"[red]benchmark failed[/red]; server log tail ({log}):")
+        console.print(log.read_text()[-3000:] if log.exists() else "(no log)")
+        raise
+    meta["loadavg_end"] = os.getloadavg()
+    print_table(meta, results)
+    console.print(f"results: {save(meta, results)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

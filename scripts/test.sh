@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: system packages, virtualenv, services, linters,
+# then pytest on SQLite and on PostgreSQL (with Celery on Redis). `make test` and .ci/run call this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export HELPMESH_APT_PACKAGES="python3-venv postgresql redis-server chromium"
+./scripts/bootstrap.sh
+./scripts/services.sh
+
+export PGPASSWORD=helpmesh
+export HELPMESH_REQUIRE_BROWSER=1
+PG_URL=${HELPMESH_TEST_PG_URL:-postgres://postgres:helpmesh@127.0.0.1:5432/helpmesh}
+PY=.venv/bin
+
+echo "==> ruff (lint + format)"
+$PY/ruff check src tests bench
+$PY/ruff format --check src tests bench
+echo "==> migrations check"
+HELPMESH_HOME=$(mktemp -d) DJANGO_SETTINGS_MODULE=helpmesh.test_settings \
+  $PY/python -m django makemigrations --check --dry-run
+echo "==> mypy"
+$PY/mypy src/helpmesh
+
+echo "==> pytest on SQLite (tasks inline)"
+$PY/pytest tests -m "not celery" "$@"
+echo "==> pytest on PostgreSQL (tasks inline), then Celery on Redis"
+HELPMESH_DATABASE_URL=$PG_URL $PY/pytest tests -m "not browser and not celery" "$@"
+HELPMESH_DATABASE_URL=$PG_URL HELPMESH_TEST_TASKS=broker \
+  HELPMESH_BROKER_URL=redis://127.0.0.1:6379/15 $PY/pytest tests -m celery "$@"

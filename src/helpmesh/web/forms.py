@@ -1,0 +1,117 @@
+"""Forms of the agent inbox: they parse and validate input; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+
+from helpmesh.accounts.models import Role, Team, User
+from helpmesh.conversations.models import Channel, Priority, Status
+from helpmesh.conversations.services import TicketChanges
+
+BLANK = [("", "—")]
+
+
+def assignable_agents() -> forms.ModelChoiceField:
+    """A field listing the people who can own tickets (light agents cannot)."""
+    agents = User.objects.filter(role__in=[Role.AGENT, Role.ADMIN], is_active=True).order_by("name")
+    return forms.ModelChoiceField(agents, required=False, empty_label="Unassigned")
+
+
+def split_tags(raw: str) -> list[str]:
+    """Tags typed as "billing, vip" or "billing vip"."""
+    return [t for t in raw.replace(",", " ").split() if t]
+
+
+class LoginForm(forms.Form):
+    email = forms.EmailField(widget=forms.EmailInput(attrs={"autofocus": True}))
+    password = forms.CharField(widget=forms.PasswordInput)
+
+
+class ReplyForm(forms.Form):
+    """A public reply or an internal note, with optional files (read from request.FILES)."""
+
+    MODES = [("public", "Public reply"), ("internal", "Internal note")]
+
+    mode = forms.ChoiceField(choices=MODES, initial="public", widget=forms.RadioSelect)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), label="Message")
+
+    @property
+    def internal(self) -> bool:
+        return self.cleaned_data["mode"] == "internal"
+
+
+class TicketForm(forms.Form):
+    """The side panel: status, priority, team, assignee and tags in one change set."""
+
+    status = forms.ChoiceField(choices=Status.choices)
+    priority = forms.ChoiceField(choices=Priority.choices)
+    team = forms.ModelChoiceField(Team.objects.all(), required=False, empty_label="No team")
+    assignee = forms.ModelChoiceField(User.objects.none(), required=False)
+    tags = forms.CharField(required=False, help_text="Separate with commas or spaces.")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["assignee"] = assignable_agents()
+
+    def changes(self) -> TicketChanges:
+        """The change set to hand to services.update_ticket (it skips unchanged aspects)."""
+        data = self.cleaned_data
+        return TicketChanges(
+            status=data["status"],
+            priority=data["priority"],
+            team=data["team"],
+            clear_team=data["team"] is None,
+            assignee=data["assignee"],
+            clear_assignee=data["assignee"] is None,
+            tags=split_tags(data["tags"]),
+        )
+
+
+class MergeForm(forms.Form):
+    target = forms.IntegerField(min_value=1, label="Merge into ticket #")
+
+
+class BulkForm(forms.Form):
+    """One change applied to every selected ticket; empty fields are left alone."""
+
+    ids = forms.TypedMultipleChoiceField(coerce=int, choices=[])
+    assignee = forms.ModelChoiceField(User.objects.none(), required=False)
+    status = forms.ChoiceField(choices=BLANK + list(Status.choices), required=False)
+    add_tag = forms.CharField(required=False, max_length=64)
+
+    def __init__(self, *args: object, ids: list[int], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["ids"].choices = [(i, i) for i in ids]  # type: ignore[attr-defined]
+        self.fields["assignee"] = assignable_agents()
+        self.fields["assignee"].empty_label = "—"  # type: ignore[attr-defined]
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if not (data.get("assignee") or data.get("status") or data.get("add_tag")):
+            raise forms.ValidationError("Choose an assignee, a status or a tag to apply.")
+        return data
+
+    def changes(self) -> TicketChanges:
+        data = self.cleaned_data
+        return TicketChanges(
+            assignee=data["assignee"],
+            status=data["status"] or None,
+            add_tags=split_tags(data["add_tag"]),
+        )
+
+
+class InboxFilters(forms.Form):
+    """The query string of the inbox; unknown values fall back to the defaults."""
+
+    VIEWS = [("mine", "Mine"), ("unassigned", "Unassigned"), ("teams", "My teams"), ("all", "All")]
+    SORTS = [("updated", "Last updated"), ("created", "Newest"), ("priority", "Priority")]
+
+    view = forms.ChoiceField(choices=VIEWS, required=False)
+    q = forms.CharField(required=False, max_length=200)
+    status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
+    priority = forms.ChoiceField(choices=[("", "Any priority"), *Priority.choices], required=False)
+    team = forms.ModelChoiceField(Team.objects.all(), required=False, empty_label="Any team")
+    tag = forms.CharField(required=False, max_length=64)
+    channel = forms.ChoiceField(choices=[("", "Any channel"), *Channel.choices], required=False)
+    sort = forms.ChoiceField(choices=SORTS, required=False)
+    page = forms.IntegerField(min_value=1, required=False)

@@ -1,0 +1,41 @@
+"""Sign in, sign out, and the front door that sends each kind of user where they work."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate, login, logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from helpmesh.web.access import safe_next
+from helpmesh.web.forms import LoginForm
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Agents to the inbox, customers to the portal, everyone else to the sign-in page."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("web:login")
+    return redirect("web:inbox" if user.is_agent else "portal:home")  # type: ignore[union-attr]
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    """Email and password; on success go to ``next`` (if on this site) or the front door."""
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request, email=form.cleaned_data["email"], password=form.cleaned_data["password"]
+        )
+        if user is not None:
+            login(request, user)
+            return redirect(safe_next(request, "/"))
+        form.add_error(None, "That email and password do not match an active account.")
+    return render(request, "web/login.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    """Sign out (POST only, so a link or an image cannot sign anyone out)."""
+    logout(request)
+    return redirect("web:login")

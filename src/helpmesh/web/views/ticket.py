@@ -1,0 +1,161 @@
+"""One ticket for an agent: header, timeline, reply box, side panel, merge, customer sidebar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from helpmesh.accounts.models import User
+from helpmesh.conversations import merging, services
+from helpmesh.conversations.errors import TicketError
+from helpmesh.conversations.models import Channel, Ticket
+from helpmesh.conversations.permissions import (
+    can_edit_ticket,
+    can_reply_publicly,
+    visible_messages,
+    visible_tickets,
+)
+from helpmesh.web import timeline
+from helpmesh.web.access import agent_required, current_user, visible_ticket_or_404
+from helpmesh.web.errors import add_ticket_error
+from helpmesh.web.forms import MergeForm, ReplyForm, TicketForm
+from helpmesh.web.uploads import attachments_from
+
+
+@require_GET
+@agent_required
+def detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """The ticket page."""
+    user = current_user(request)
+    ticket = visible_ticket_or_404(user, ticket_id)
+    return _page(request, user, ticket)
+
+
+def _page(request: HttpRequest, user: User, ticket: Ticket, **forms_: Any) -> HttpResponse:
+    """Render the ticket page, keeping any bound form that carries errors."""
+    context = {
+        "ticket": ticket,
+        "tags": sorted(t.name for t in ticket.tags.all()),
+        "reply": forms_.get("reply") or _blank_reply(user),
+        "edit": forms_.get("edit") or TicketForm(initial=_current(ticket)),
+        "merge": forms_.get("merge") or MergeForm(),
+        "can_edit": can_edit_ticket(user),
+        "requester_email": ticket.requester.primary_address(),
+        "organization": ticket.organization,
+        "other_tickets": _others(user, ticket),
+        "merged_into": ticket.merged_into_id,
+        **_conversation(user, ticket),
+    }
+    return render(request, "web/ticket.html", context)
+
+
+def _conversation(user: User, ticket: Ticket) -> dict[str, Any]:
+    return {"entries": timeline.build(ticket, visible_messages(user, ticket))}
+
+
+def _blank_reply(user: User) -> ReplyForm:
+    # Light agents may only write notes, so their reply box starts on "internal note".
+    return ReplyForm(initial={"mode": "public" if can_reply_publicly(user) else "internal"})
+
+
+def _current(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "team": ticket.team_id,
+        "assignee": ticket.assignee_id,
+        "tags": " ".join(sorted(t.name for t in ticket.tags.all())),
+    }
+
+
+def _others(user: User, ticket: Ticket) -> list[Ticket]:
+    """The requester's other tickets this agent may see, newest first."""
+    return list(
+        visible_tickets(user)
+        .filter(requester_id=ticket.requester_id)
+        .exclude(pk=ticket.pk)
+        .order_by("-updated_at", "-id")[:10]
+    )
+
+
+@require_POST
+@agent_required
+def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """Post a public reply or an internal note; htmx gets the refreshed conversation back."""
+    user = current_user(request)
+    ticket = visible_ticket_or_404(user, ticket_id)
+    form = ReplyForm(request.POST)
+    if form.is_valid() and _send(request, user, ticket, form):
+        if request.htmx:
+            return _conversation_fragment(request, user, ticket, _blank_reply(user), sent=True)
+        messages.success(request, "Note added." if form.internal else "Reply sent.")
+        return redirect("web:ticket", ticket_id=ticket.pk)
+    if request.htmx:
+        return _conversation_fragment(request, user, ticket, form)
+    return _page(request, user, ticket, reply=form)
+
+
+def _send(request: HttpRequest, user: User, ticket: Ticket, form: ReplyForm) -> bool:
+    """Hand the message to the service; a refusal becomes a form error."""
+
+    def send() -> None:
+        message = services.NewMessage(form.cleaned_data["body"], attachments=attachments_from(request))
+        services.add_message(
+            ticket, message, channel=Channel.WEB, author_user=user, internal=form.internal
+        )
+
+    return _attempt(form, send)
+
+
+def _conversation_fragment(
+    request: HttpRequest, user: User, ticket: Ticket, form: ReplyForm, *, sent: bool = False
+) -> HttpResponse:
+    context = {"ticket": ticket, "reply": form, "sent": sent, **_conversation(user, ticket)}
+    return render(request, "web/_conversation.html", context)
+
+
+@require_POST
+@agent_required
+def update(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """Apply the side panel's changes (status, priority, team, assignee, tags)."""
+    user = current_user(request)
+    ticket = visible_ticket_or_404(user, ticket_id)
+    form = TicketForm(request.POST)
+    if form.is_valid() and _attempt(form, lambda: services.update_ticket(
+        ticket, form.changes(), actor=user
+    )):
+        messages.success(request, "Ticket updated.")
+        return redirect("web:ticket", ticket_id=ticket.pk)
+    return _page(request, user, ticket, edit=form)
+
+
+@require_POST
+@agent_required
+def merge(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """Fold this ticket into another the agent can see, then show the surviving ticket."""
+    user = current_user(request)
+    ticket = visible_ticket_or_404(user, ticket_id)
+    form = MergeForm(request.POST)
+    if form.is_valid():
+        target = visible_tickets(user).filter(pk=form.cleaned_data["target"]).first()
+        if target is None:
+            form.add_error("target", "No ticket with that number that you can see.")
+        elif _attempt(form, lambda: merging.merge_tickets(ticket, target, actor=user)):
+            messages.success(request, f"Merged #{ticket.pk} into #{target.pk}.")
+            return redirect("web:ticket", ticket_id=target.pk)
+    return _page(request, user, ticket, merge=form)
+
+
+def _attempt(form: forms.Form, action: Any) -> bool:
+    """Run a service call; a TicketError lands on ``form`` instead of becoming a 500."""
+    try:
+        action()
+    except TicketError as exc:
+        add_ticket_error(form, exc)
+        return False
+    return True

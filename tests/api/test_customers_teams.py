@@ -1,0 +1,67 @@
+from helpmesh.conversations.models import Ticket
+
+
+def test_customer_crud(personas, api):
+    client = api(personas.anna)
+    created = client.post(
+        "/customers",
+        {
+            "name": "Dana",
+            "email": "Dana@Example.com",
+            "identities": [{"kind": "twitter", "value": "@dana"}],
+        },
+    )
+    assert created.status_code == 201, created.json()
+    dana = created.json()
+    assert dana["email"] == "dana@example.com"
+    assert {"kind": "twitter", "value": "dana"} in dana["identities"]
+    taken = client.post("/customers", {"email": "dana@example.com"})
+    assert taken.status_code == 409 and taken.json()["code"] == "identity_taken"
+    patched = client.patch(
+        f"/customers/{dana['id']}",
+        {"name": "Dana S.", "add_identities": [{"value": "d@x.example"}]},
+    )
+    assert patched.json()["name"] == "Dana S." and len(patched.json()["identities"]) == 3
+    assert [c["id"] for c in client.get("/customers", q="dana").json()] == [dana["id"]]
+    assert client.delete(f"/customers/{dana['id']}").status_code == 403  # agents don't delete
+    assert api(personas.root).delete(f"/customers/{dana['id']}").status_code == 204
+    assert client.get(f"/customers/{dana['id']}").status_code == 404
+
+
+def test_a_customer_with_tickets_is_merged_not_deleted(personas, api):
+    personas.ticket_for(personas.bob_user)
+    root = api(personas.root)
+    refused = root.delete(f"/customers/{personas.bob.pk}")
+    assert refused.status_code == 409 and refused.json()["code"] == "has_tickets"
+    merged = root.post(f"/customers/{personas.alice.pk}/merge", {"source_id": personas.bob.pk})
+    assert merged.status_code == 200 and merged.json()["tickets"] == 1
+    assert Ticket.objects.get().requester == personas.alice
+
+
+def test_teams(personas, api):
+    root = api(personas.root)
+    created = root.post("/teams", {"name": "Billing"})
+    assert created.status_code == 201
+    team_id = created.json()["id"]
+    assert root.post("/teams", {"name": "billing"}).status_code == 409
+    assert api(personas.anna).post("/teams", {"name": "X"}).status_code == 403
+    added = root.post(f"/teams/{team_id}/members", {"user_id": personas.anna.pk})
+    assert added.json()["member_ids"] == [personas.anna.pk]
+    assert (
+        root.post(f"/teams/{team_id}/members", {"user_id": personas.alice_user.pk}).json()["field"]
+        == "user_id"
+    )
+    names = [t["name"] for t in api(personas.anna).get("/teams").json()]
+    assert names == ["Billing", "Team A", "Team B"]
+
+
+def test_tags_are_listed_by_use(personas, api):
+    a = personas.ticket_for(personas.alice_user)
+    b = personas.ticket_for(personas.alice_user)
+    client = api(personas.anna)
+    client.patch(f"/tickets/{a.pk}", {"tags": ["refund", "vip"]})
+    client.patch(f"/tickets/{b.pk}", {"add_tags": ["refund"]})
+    assert client.get("/tags").json() == [
+        {"name": "refund", "tickets": 2},
+        {"name": "vip", "tickets": 1},
+    ]
