@@ -26,5 +26,5 @@ function request()
   local i = n + (offset or 0)
   local body = string.format('{"subject":"%s %d","body":"%s"}',
     subjects[i % #subjects + 1], i, bodies[i % #bodies + 1])
-  return wrk.format(nil, nil, nil, body)
+  return wrk.format("POST", "/api/v1/tickets", nil, body)
 end

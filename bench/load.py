@@ -278,6 +278,10 @@ def read_scenarios(url: str, tokens: dict[str, str], args) -> dict[str, dict]:
 
 def create_scenario(url: str, tokens: dict[str, str], args, count: Callable[[], int]) -> dict:
     """Ticket creation as a customer under load; checks that every 201 made a ticket."""
+    r = httpx.post(f"{url}/api/v1/tickets", json={"subject": "preflight", "body": "hello"},
+                   headers={"Authorization": f"Bearer {tokens['customer']}"}, timeout=60)
+    if r.status_code != 201:
+        raise RuntimeError(f"POST /api/v1/tickets: {r.status_code} {r.text[:300]}")
     before = count()
     result = wrk_scenario("create.lua", url, {"BENCH_TOKEN": tokens["customer"]},
                           args.create_clients, args)

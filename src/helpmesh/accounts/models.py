@@ -52,6 +52,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_staff(self) -> bool:  # the Django admin is for admins only
         return self.role == Role.ADMIN
 
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        # Roles, not Django's per-model permissions, decide: an active admin may do everything.
+        return (self.is_active and self.role == Role.ADMIN) or super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return (self.is_active and self.role == Role.ADMIN) or super().has_module_perms(app_label)
+
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
