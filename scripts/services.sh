@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start PostgreSQL and Redis when they are not already answering (no systemd here).
+# Start PostgreSQL, Redis and RabbitMQ when they are not already answering (no systemd here).
 set -euo pipefail
 
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
@@ -24,3 +24,13 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   for _ in $(seq 20); do redis-cli ping >/dev/null 2>&1 && break; sleep 0.5; done
 fi
 redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null || { echo "Redis did not start"; exit 1; }
+
+amqp_up() { (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; }
+if ! amqp_up; then
+  echo "==> starting RabbitMQ"
+  rabbitmq-server -detached
+  for _ in $(seq 60); do amqp_up && break; sleep 1; done
+  # The port opens before the broker accepts logins; wait for the node to finish booting.
+  rabbitmqctl await_startup >/dev/null 2>&1 || sleep 5
+fi
+amqp_up || { echo "RabbitMQ did not start on 127.0.0.1:5672"; exit 1; }

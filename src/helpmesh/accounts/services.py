@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -79,7 +80,17 @@ def user_for_token(token: str) -> User | None:
         .filter(digest=_digest(token), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
-    return row.user if row else None
+    if row is None:
+        return None
+    _touch(row)
+    return row.user
+
+
+def _touch(row: ApiToken) -> None:
+    # "Last used" to the hour is enough to spot stale tokens, and spares a write per request.
+    now = clock.now()
+    if row.last_used_at is None or now - row.last_used_at > timedelta(hours=1):
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
 
 
 def revoke_token(token: str) -> bool:

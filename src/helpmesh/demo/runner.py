@@ -6,6 +6,7 @@ from django.conf import settings
 from rich.console import Console
 from rich.progress import Progress
 
+from helpmesh import config
 from helpmesh.demo import seed
 
 console = Console()
@@ -18,8 +19,9 @@ LOGINS = [
 ]
 
 
-def seed_if_empty(tickets: int = 2000) -> None:
+def seed_if_empty(tickets: int | None = None) -> None:
     """Seed the demo data once; re-running keeps what is there."""
+    tickets = tickets or config.env_int("HELPMESH_DEMO_TICKETS", 2000)
     if seed.is_seeded():
         console.print("demo data already present: keeping it")
         return
