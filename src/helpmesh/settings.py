@@ -96,7 +96,8 @@ HELPMESH_MAX_MESSAGE_ATTACHMENTS_BYTES = config.env_int(
     "HELPMESH_MAX_MESSAGE_ATTACHMENTS_BYTES", 25 * 1024 * 1024
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = HELPMESH_MAX_MESSAGE_ATTACHMENTS_BYTES * 2
-# Customers see their organization's tickets only where the organization shares them.
+# Steps that higher layers (triage, routing, SLAs) run after ticket changes: conversations.hooks.
+HELPMESH_TICKET_HOOKS: dict[str, list[str]] = {"received": [], "message_added": [], "updated": []}
 HELPMESH_SUPPORT_ADDRESS = config.env("HELPMESH_SUPPORT_ADDRESS", "support@example.com")
 
 _email = config.email(HOME)

@@ -6,7 +6,8 @@
 2. skip it if this (channel, source id) was already processed (exactly once),
 3. identify the customer (customers.identify),
 4. thread it onto the ticket it answers, or open a new ticket,
-5. append the message (conversations.services), which moves status and audits.
+5. append the message (conversations.services), which moves status and audits,
+6. run the configured "received" steps (triage, routing: conversations.hooks).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 
 from helpmesh.accounts.models import User
-from helpmesh.conversations import services
+from helpmesh.conversations import hooks, services
 from helpmesh.conversations.attachments import NewAttachment
 from helpmesh.conversations.errors import InboundRejected, TicketError
 from helpmesh.conversations.models import InboundContact, InboundState, Message, Ticket
@@ -130,6 +131,7 @@ def _process(inbound: Inbound) -> Receipt:
         )
         new_ticket = False
     _keep(inbound, at, state=InboundState.PROCESSED, ticket=ticket, message=created)
+    hooks.run("received", ticket, message=created, created_ticket=new_ticket, inbound=inbound)
     return Receipt(ticket, created, customer, created_ticket=new_ticket)
 
 

@@ -16,7 +16,7 @@ from django.db.models import F
 from helpmesh.accounts.models import Role, Team, TeamMembership, User
 from helpmesh.conversations import attachments as files
 from helpmesh.conversations import fields as custom_fields
-from helpmesh.conversations import lifecycle, search
+from helpmesh.conversations import hooks, lifecycle, search
 from helpmesh.conversations.errors import NotAllowed, TicketError
 from helpmesh.conversations.models import Message, Priority, Status, Tag, Ticket
 from helpmesh.conversations.sanitize import clean_html, text_to_html
@@ -180,6 +180,7 @@ def add_message(
         )
         if locked.status != before:
             _record_status(locked, before, author_user, reason="message")
+        hooks.run("message_added", locked, message=created, status_before=before)
         if by_agent and not internal:
             transaction.on_commit(lambda: tasks.notify_requester_of_reply.enqueue(created.pk))
     ticket.refresh_from_db()
@@ -288,6 +289,7 @@ def update_ticket(ticket: Ticket, changes: TicketChanges, *, actor: User) -> Tic
         if any(changed):
             locked.updated_at = now
             locked.save()
+            hooks.run("updated", locked, changes=changes, actor=actor)
     ticket.refresh_from_db()
     return ticket
 
