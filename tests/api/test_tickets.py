@@ -206,3 +206,11 @@ def test_timeline_merge_and_links(personas, api):
 def test_openapi_document_is_served(db, client):
     spec = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/tickets" in spec["paths"] and "/api/v1/auth/token" in spec["paths"]
+
+
+def test_a_customer_reply_is_marked_as_from_the_customer(personas, api):
+    ticket = personas.ticket_for(personas.alice_user)
+    reply = api(personas.alice_user).post(f"/tickets/{ticket.pk}/messages", {"body": "More info"})
+    assert reply.json()["from_customer"] and reply.json()["author"] == "Alice"
+    answer = api(personas.anna).post(f"/tickets/{ticket.pk}/messages", {"body": "Thanks"})
+    assert not answer.json()["from_customer"]

@@ -132,13 +132,14 @@ class Message(models.Model):
 
     @property
     def from_customer(self) -> bool:
-        return self.author_customer_id is not None and self.author_user_id is None
+        """Written by the customer (``author_user`` is then the agent who entered it, if any)."""
+        return self.author_customer_id is not None
 
     @property
     def author_name(self) -> str:
-        if self.author_user_id:
-            return str(self.author_user)
-        return str(self.author_customer) if self.author_customer_id else "unknown"
+        if self.author_customer_id:
+            return str(self.author_customer)
+        return str(self.author_user) if self.author_user_id else "unknown"
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

@@ -126,7 +126,7 @@ def _process(inbound: Inbound) -> Receipt:
             message,
             channel=inbound.channel,
             author_customer=customer,
-            author_user=inbound.sender.user,
+            author_user=inbound.entered_by,
             at=at,
         )
         new_ticket = False

@@ -143,7 +143,8 @@ def add_message(
             field="ticket",
             code="merged",
         )
-    by_agent = author_user is not None and author_user.is_agent
+    # A message with a customer author is the customer's, even when an agent typed it in.
+    by_agent = author_customer is None and author_user is not None and author_user.is_agent
     if internal and not by_agent:
         raise NotAllowed("only agents write internal notes", field="internal")
     if by_agent and not internal and author_user.role == Role.LIGHT_AGENT:  # type: ignore[union-attr]

@@ -94,16 +94,25 @@ def request_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 
 def _receive(
-    request: HttpRequest, form: forms.Form, *, body: str, subject: str = "",
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    body: str,
+    subject: str = "",
     ticket_id: int | None = None,
 ) -> pipeline.Receipt | None:
     """Send the customer's words through the inbound pipeline; refusals become form errors."""
     try:
-        return pipeline.receive(pipeline.Inbound(
-            channel=Channel.WEB, sender=pipeline.Sender(user=current_user(request)),
-            subject=subject, body_text=body, attachments=attachments_from(request),
-            ticket_id=ticket_id,
-        ))
+        return pipeline.receive(
+            pipeline.Inbound(
+                channel=Channel.WEB,
+                sender=pipeline.Sender(user=current_user(request)),
+                subject=subject,
+                body_text=body,
+                attachments=attachments_from(request),
+                ticket_id=ticket_id,
+            )
+        )
     except TicketError as exc:
         add_ticket_error(form, exc)
         return None

@@ -31,9 +31,12 @@ def agent_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 
 def visible_ticket_or_404(user: User, ticket_id: int) -> Ticket:
     """The ticket if ``user`` may see it; otherwise 404, so its existence is not revealed."""
-    ticket = visible_tickets(user).select_related("requester", "team", "assignee").filter(
-        pk=ticket_id
-    ).first()
+    ticket = (
+        visible_tickets(user)
+        .select_related("requester", "team", "assignee")
+        .filter(pk=ticket_id)
+        .first()
+    )
     if ticket is None:
         raise Http404("No such ticket")
     return ticket
@@ -51,3 +54,8 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
 def current_user(request: HttpRequest) -> User:
     """The signed-in user, typed (views behind login_required only)."""
     return request.user  # type: ignore[return-value]
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """True for requests htmx made (django-htmx's middleware sets ``request.htmx``)."""
+    return bool(getattr(request, "htmx", False))

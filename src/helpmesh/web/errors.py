@@ -19,4 +19,8 @@ def add_ticket_error(form: forms.Form, error: TicketError) -> None:
 
 
 def _sentence(message: str) -> str:
-    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+    """Services speak in lowercase fragments; forms show sentences (but leave "ben@x.com" be)."""
+    first = message.split(" ", 1)[0]
+    if first.isalpha():
+        message = message[:1].upper() + message[1:]
+    return message if message.endswith(".") else f"{message}."

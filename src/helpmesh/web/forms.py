@@ -41,30 +41,43 @@ class ReplyForm(forms.Form):
 
 
 class TicketForm(forms.Form):
-    """The side panel: status, priority, team, assignee and tags in one change set."""
+    """The side panel: status, priority, team, assignee and tags in one change set.
 
-    status = forms.ChoiceField(choices=Status.choices)
-    priority = forms.ChoiceField(choices=Priority.choices)
-    team = forms.ModelChoiceField(Team.objects.all(), required=False, empty_label="No team")
+    Each field carries its initial value in a hidden input, so only what the agent actually
+    changed is sent to the service: a page left open while someone else (or a reply) moved the
+    ticket does not silently revert those changes.
+    """
+
+    status = forms.ChoiceField(choices=Status.choices, show_hidden_initial=True)
+    priority = forms.ChoiceField(choices=Priority.choices, show_hidden_initial=True)
+    team = forms.ModelChoiceField(
+        Team.objects.all(), required=False, empty_label="No team", show_hidden_initial=True
+    )
     assignee = forms.ModelChoiceField(User.objects.none(), required=False)
-    tags = forms.CharField(required=False, help_text="Separate with commas or spaces.")
+    tags = forms.CharField(
+        required=False, help_text="Separate with commas or spaces.", show_hidden_initial=True
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["assignee"] = assignable_agents()
+        self.fields["assignee"].show_hidden_initial = True
 
     def changes(self) -> TicketChanges:
-        """The change set to hand to services.update_ticket (it skips unchanged aspects)."""
-        data = self.cleaned_data
-        return TicketChanges(
-            status=data["status"],
-            priority=data["priority"],
-            team=data["team"],
-            clear_team=data["team"] is None,
-            assignee=data["assignee"],
-            clear_assignee=data["assignee"] is None,
-            tags=split_tags(data["tags"]),
-        )
+        """The change set for services.update_ticket: the fields the agent changed, only."""
+        data, changed = self.cleaned_data, set(self.changed_data)
+        changes = TicketChanges()
+        if "status" in changed:
+            changes.status = data["status"]
+        if "priority" in changed:
+            changes.priority = data["priority"]
+        if "team" in changed:
+            changes.team, changes.clear_team = data["team"], data["team"] is None
+        if "assignee" in changed:
+            changes.assignee, changes.clear_assignee = data["assignee"], data["assignee"] is None
+        if "tags" in changed:
+            changes.tags = split_tags(data["tags"])
+        return changes
 
 
 class MergeForm(forms.Form):

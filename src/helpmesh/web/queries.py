@@ -65,7 +65,9 @@ def for_list(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     """Load everything a row shows in a fixed number of queries, whatever the page size."""
     return tickets.select_related("requester", "team", "assignee").prefetch_related(
         "tags",
-        Prefetch("requester__identities", queryset=CustomerIdentity.objects.order_by("-is_primary")),
+        Prefetch(
+            "requester__identities", queryset=CustomerIdentity.objects.order_by("-is_primary")
+        ),
     )
 
 

@@ -41,9 +41,16 @@ def serve(*, host: str, port: int, workers: int, threads: int) -> int:
     except ConfigError as exc:
         Console(stderr=True).print(f"[red]configuration error:[/red] {exc}")
         return 2
-    _Gunicorn({
-        "bind": f"{host}:{port}", "workers": workers, "threads": threads,
-        "worker_class": "gthread" if threads > 1 else "sync", "accesslog": None,
-        "timeout": 60, "graceful_timeout": 10, "backlog": 2048,
-    }).run()
+    _Gunicorn(
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread" if threads > 1 else "sync",
+            "accesslog": None,
+            "timeout": 60,
+            "graceful_timeout": 10,
+            "backlog": 2048,
+        }
+    ).run()
     return 0

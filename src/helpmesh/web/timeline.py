@@ -71,7 +71,7 @@ class _Names:
         return "The customer" if by_customer else "Helpmesh"
 
     def sentence(self, event: AuditEvent) -> str:
-        """"Anna changed status from New to Open", and so on for each kind of event."""
+        """ "Anna changed status from New to Open", and so on for each kind of event."""
         describe = _DESCRIBE.get(event.kind)
         what = describe(self, event.data) if describe else event.kind.replace("_", " ")
         return f"{self.actor(event)} {what}"

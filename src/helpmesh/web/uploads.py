@@ -20,6 +20,7 @@ def _read(upload: UploadedFile) -> NewAttachment:
     if upload.size and upload.size > limit:
         raise TicketError(
             f"{upload.name} is {upload.size} bytes; the limit is {limit}",
-            field="attachments", code="too_large",
+            field="attachments",
+            code="too_large",
         )
     return NewAttachment(upload.name or "attachment", upload.read(), upload.content_type or "")

@@ -24,7 +24,10 @@ def download(request: HttpRequest, attachment_id: int) -> FileResponse:
     if attachment is None:
         raise Http404("No such attachment")
     ticket = visible_tickets(user).filter(pk=attachment.message.ticket_id).first()
-    if ticket is None or not visible_messages(user, ticket).filter(pk=attachment.message_id).exists():
+    if (
+        ticket is None
+        or not visible_messages(user, ticket).filter(pk=attachment.message_id).exists()
+    ):
         raise Http404("No such attachment")
     return FileResponse(
         attachment.file.open("rb"),

@@ -13,7 +13,7 @@ from helpmesh.conversations import services
 from helpmesh.conversations.errors import TicketError
 from helpmesh.conversations.permissions import can_edit_ticket, visible_tickets
 from helpmesh.web import queries
-from helpmesh.web.access import agent_required, current_user, safe_next
+from helpmesh.web.access import agent_required, current_user, is_htmx, safe_next
 from helpmesh.web.forms import BulkForm, InboxFilters
 
 
@@ -37,7 +37,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "query": _without(request.GET, "page"),
         "view_query": _without(request.GET, "page", "view"),
     }
-    template = "web/_ticket_list.html" if request.htmx else "web/inbox.html"
+    template = "web/_ticket_list.html" if is_htmx(request) else "web/inbox.html"
     return render(request, template, context)
 
 

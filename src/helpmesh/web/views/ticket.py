@@ -21,7 +21,7 @@ from helpmesh.conversations.permissions import (
     visible_tickets,
 )
 from helpmesh.web import timeline
-from helpmesh.web.access import agent_required, current_user, visible_ticket_or_404
+from helpmesh.web.access import agent_required, current_user, is_htmx, visible_ticket_or_404
 from helpmesh.web.errors import add_ticket_error
 from helpmesh.web.forms import MergeForm, ReplyForm, TicketForm
 from helpmesh.web.uploads import attachments_from
@@ -40,7 +40,6 @@ def _page(request: HttpRequest, user: User, ticket: Ticket, **forms_: Any) -> Ht
     """Render the ticket page, keeping any bound form that carries errors."""
     context = {
         "ticket": ticket,
-        "tags": sorted(t.name for t in ticket.tags.all()),
         "reply": forms_.get("reply") or _blank_reply(user),
         "edit": forms_.get("edit") or TicketForm(initial=_current(ticket)),
         "merge": forms_.get("merge") or MergeForm(),
@@ -48,7 +47,6 @@ def _page(request: HttpRequest, user: User, ticket: Ticket, **forms_: Any) -> Ht
         "requester_email": ticket.requester.primary_address(),
         "organization": ticket.organization,
         "other_tickets": _others(user, ticket),
-        "merged_into": ticket.merged_into_id,
         **_conversation(user, ticket),
     }
     return render(request, "web/ticket.html", context)
@@ -91,11 +89,11 @@ def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
     ticket = visible_ticket_or_404(user, ticket_id)
     form = ReplyForm(request.POST)
     if form.is_valid() and _send(request, user, ticket, form):
-        if request.htmx:
+        if is_htmx(request):
             return _conversation_fragment(request, user, ticket, _blank_reply(user), sent=True)
         messages.success(request, "Note added." if form.internal else "Reply sent.")
         return redirect("web:ticket", ticket_id=ticket.pk)
-    if request.htmx:
+    if is_htmx(request):
         return _conversation_fragment(request, user, ticket, form)
     return _page(request, user, ticket, reply=form)
 
@@ -104,7 +102,9 @@ def _send(request: HttpRequest, user: User, ticket: Ticket, form: ReplyForm) -> 
     """Hand the message to the service; a refusal becomes a form error."""
 
     def send() -> None:
-        message = services.NewMessage(form.cleaned_data["body"], attachments=attachments_from(request))
+        message = services.NewMessage(
+            form.cleaned_data["body"], attachments=attachments_from(request)
+        )
         services.add_message(
             ticket, message, channel=Channel.WEB, author_user=user, internal=form.internal
         )
@@ -116,7 +116,7 @@ def _conversation_fragment(
     request: HttpRequest, user: User, ticket: Ticket, form: ReplyForm, *, sent: bool = False
 ) -> HttpResponse:
     context = {"ticket": ticket, "reply": form, "sent": sent, **_conversation(user, ticket)}
-    return render(request, "web/_conversation.html", context)
+    return render(request, "web/_reply_response.html", context)
 
 
 @require_POST
@@ -126,9 +126,9 @@ def update(request: HttpRequest, ticket_id: int) -> HttpResponse:
     user = current_user(request)
     ticket = visible_ticket_or_404(user, ticket_id)
     form = TicketForm(request.POST)
-    if form.is_valid() and _attempt(form, lambda: services.update_ticket(
-        ticket, form.changes(), actor=user
-    )):
+    if form.is_valid() and _attempt(
+        form, lambda: services.update_ticket(ticket, form.changes(), actor=user)
+    ):
         messages.success(request, "Ticket updated.")
         return redirect("web:ticket", ticket_id=ticket.pk)
     return _page(request, user, ticket, edit=form)
