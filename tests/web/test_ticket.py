@@ -207,7 +207,7 @@ def test_a_stale_side_panel_only_applies_what_the_agent_changed(client, personas
     assert (ticket.status, ticket.priority) == ("open", "high")
 
 
-def test_htmx_reply_also_refreshes_the_header(client, personas):
+def test_htmx_reply_also_refreshes_the_header_and_properties(client, personas):
     ticket = personas.ticket_for(personas.alice_user)
     client.force_login(personas.anna)
     html = client.post(
@@ -217,3 +217,6 @@ def test_htmx_reply_also_refreshes_the_header(client, personas):
     ).content.decode()
     assert 'id="ticket-head" hx-swap-oob="true"' in html
     assert '<span class="badge badge-open">Open</span>' in html
+    # The properties panel follows too, so its status select does not show the old status.
+    assert 'id="ticket-properties" hx-swap-oob="true"' in html
+    assert '<option value="open" selected>' in html

@@ -115,7 +115,14 @@ def _send(request: HttpRequest, user: User, ticket: Ticket, form: ReplyForm) -> 
 def _conversation_fragment(
     request: HttpRequest, user: User, ticket: Ticket, form: ReplyForm, *, sent: bool = False
 ) -> HttpResponse:
-    context = {"ticket": ticket, "reply": form, "sent": sent, **_conversation(user, ticket)}
+    context = {
+        "ticket": ticket,
+        "reply": form,
+        "sent": sent,
+        "edit": TicketForm(initial=_current(ticket)),
+        "can_edit": can_edit_ticket(user),
+        **_conversation(user, ticket),
+    }
     return render(request, "web/_reply_response.html", context)
 
 
