@@ -4,19 +4,19 @@ import pytest
 
 from helpmesh.conversations import hooks, services
 
-CALLS: list[tuple[str, int, str]] = []
+calls: list[tuple[str, int, str]] = []
 
 
 def record_received(ticket, **context):
-    CALLS.append(("received", ticket.pk, str(context["created_ticket"])))
+    calls.append(("received", ticket.pk, str(context["created_ticket"])))
 
 
 def record_message(ticket, **context):
-    CALLS.append(("message_added", ticket.pk, context["message"].body_text))
+    calls.append(("message_added", ticket.pk, context["message"].body_text))
 
 
 def record_update(ticket, **context):
-    CALLS.append(("updated", ticket.pk, ticket.status))
+    calls.append(("updated", ticket.pk, ticket.status))
 
 
 def refuse(ticket, **context):
@@ -25,7 +25,7 @@ def refuse(ticket, **context):
 
 @pytest.fixture
 def configured(settings):
-    CALLS.clear()
+    calls.clear()
     hooks._steps.cache_clear()
     settings.HELPMESH_TICKET_HOOKS = {
         "received": [f"{__name__}.record_received"],
@@ -41,7 +41,7 @@ def test_steps_run_after_each_change(personas, configured):
         ticket, services.NewMessage("hi"), channel="web", author_user=personas.anna
     )
     services.update_ticket(ticket, services.TicketChanges(status="solved"), actor=personas.anna)
-    assert CALLS == [
+    assert calls == [
         ("received", ticket.pk, "True"),
         ("message_added", ticket.pk, "hi"),
         ("updated", ticket.pk, "solved"),
