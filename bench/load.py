@@ -26,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -42,6 +43,7 @@ VENV_BIN = Path(sys.executable).parent
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_DB = "helpmesh_bench"
 console = Console()
+SERVER_PID: list[int] = []  # the running server's pid, for CPU accounting
 
 
 # ---------------------------------------------------------------- environment and database
@@ -62,6 +64,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     p.add_argument("--wrk-threads", type=int, default=2)
     p.add_argument("--only", default="", help="comma list of scenarios to run (default all)")
+    p.add_argument("--keep", action="store_true", help="keep the SQLite home folder")
     return p.parse_args(argv)
 
 
@@ -92,8 +95,12 @@ def fresh_database(db: str) -> None:
 
 def migrate(env: dict[str, str]) -> None:
     """``helpmesh migrate`` in a subprocess, as an operator would run it."""
-    subprocess.run([str(VENV_BIN / "helpmesh"), "migrate"], env={**os.environ, **env},
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(VENV_BIN / "helpmesh"), "migrate"],
+        env={**os.environ, **env},
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def django_setup(env: dict[str, str]) -> None:
@@ -112,8 +119,9 @@ def seed(tickets: int):
     started = time.perf_counter()
     actors = dataset.create_actors()
     with console.status("filling") as status:
-        counts = dataset.fill(actors, tickets,
-                              progress=lambda n: status.update(f"filled {n}/{tickets} tickets"))
+        counts = dataset.fill(
+            actors, tickets, progress=lambda n: status.update(f"filled {n}/{tickets} tickets")
+        )
         status.update("analyze")
         dataset.analyze()
     return actors, counts, time.perf_counter() - started
@@ -148,16 +156,29 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
 def server(env: dict[str, str], workers: int, threads: int, log: Path) -> Iterator[str]:
     """Run ``helpmesh serve`` on a free loopback port; always stopped on exit."""
     port = free_port()
-    cmd = [str(VENV_BIN / "helpmesh"), "serve", "--host", "127.0.0.1", "--port", str(port),
-           "--workers", str(workers), "--threads", str(threads)]
+    cmd = [
+        str(VENV_BIN / "helpmesh"),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+    ]
     with log.open("w") as out:
-        proc = subprocess.Popen(cmd, env={**os.environ, **env}, stdout=out, stderr=out,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, env={**os.environ, **env}, stdout=out, stderr=out, start_new_session=True
+        )
         url = f"http://127.0.0.1:{port}"
+        SERVER_PID[:] = [proc.pid]
         try:
             wait_healthy(url, proc)
             yield url
         finally:
+            SERVER_PID.clear()
             stop(proc)
 
 
@@ -180,8 +201,9 @@ def token(url: str, email: str) -> str:
     """A bearer token from POST /api/v1/auth/token."""
     import dataset
 
-    r = httpx.post(f"{url}/api/v1/auth/token", json={"email": email, "password": dataset.PASSWORD},
-                   timeout=30)
+    r = httpx.post(
+        f"{url}/api/v1/auth/token", json={"email": email, "password": dataset.PASSWORD}, timeout=30
+    )
     r.raise_for_status()
     return r.json()["token"]
 
@@ -213,34 +235,166 @@ def sequential(url: str, tok: str, paths: Callable[[int], str], n: int) -> dict[
                 raise RuntimeError(f"GET {paths(i)}: {r.status_code}")
             if i >= 5:  # the first few warm the connection and the worker
                 times.append(elapsed)
-    return {"p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95),
-            "p99_ms": percentile(times, 99), "mean_ms": statistics.fmean(times), "n": n}
+    return {
+        "p50_ms": percentile(times, 50),
+        "p95_ms": percentile(times, 95),
+        "p99_ms": percentile(times, 99),
+        "mean_ms": statistics.fmean(times),
+        "n": n,
+    }
 
 
-def run_wrk(script: str, url: str, env: dict[str, str], clients: int, seconds: int,
-            threads: int) -> dict:
-    """One wrk run; returns requests/s, latency percentiles (ms) and error counts."""
-    cmd = ["wrk", f"-t{min(threads, clients)}", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s",
-           "--latency", "-s", str(BENCH_DIR / script), url]
-    out = subprocess.run(cmd, env={**os.environ, **env, "BENCH_DIR": str(BENCH_DIR)},
-                         capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
+def _proc_cpu(pid: str) -> tuple[str, int, float]:
+    """(command name, parent pid, CPU seconds) of a process, from /proc/<pid>/stat."""
+    with open(f"/proc/{pid}/stat") as f:
+        raw = f.read()
+    name = raw[raw.index("(") + 1 : raw.rindex(")")]
+    fields = raw[raw.rindex(")") + 2 :].split()
+    return name, int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the server (gunicorn master and workers) and the database.
+
+    Exited PostgreSQL backends are not counted: the server keeps its connections open.
+    """
+    totals = {"server": 0.0, "postgres": 0.0}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            name, ppid, seconds = _proc_cpu(pid)
+        except (OSError, ValueError):
+            continue
+        if int(pid) == server_pid or ppid == server_pid:
+            totals["server"] += seconds
+        elif name == "postgres":
+            totals["postgres"] += seconds
+    return totals
+
+
+def repeated_sequential(url: str, tok: str, paths: Callable[[int], str], args) -> dict:
+    """``--repeat`` sequential runs; the median of each figure and every run's figures."""
+    runs = []
+    for _ in range(args.repeat):
+        busy = wait_quiet()
+        runs.append({**sequential(url, tok, paths, args.sequential), "busy_before": round(busy, 3)})
+    keys = ("p50_ms", "p95_ms", "p99_ms", "mean_ms")
+    return {**{k: statistics.median(r[k] for r in runs) for k in keys}, "runs": runs}
+
+
+def _wrk(script: str, url: str, env: dict[str, str], clients: int, seconds: int, threads: int):
+    """Run wrk once and return the JSON line that report.lua prints, parsed."""
+    cmd = [
+        "wrk",
+        f"-t{min(threads, clients)}",
+        f"-c{clients}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "--latency",
+        "-s",
+        str(BENCH_DIR / script),
+        url,
+    ]
+    out = subprocess.run(
+        cmd,
+        env={**os.environ, **env, "BENCH_DIR": str(BENCH_DIR)},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 60,
+    ).stdout
     line = next(x for x in out.splitlines() if x.startswith("BENCH_JSON "))
-    raw = json.loads(line.removeprefix("BENCH_JSON "))
+    return json.loads(line.removeprefix("BENCH_JSON "))
+
+
+def run_wrk(
+    script: str,
+    url: str,
+    env: dict[str, str],
+    clients: int,
+    seconds: int,
+    threads: int,
+    *,
+    sample_pg: bool = False,
+) -> dict:
+    """One wrk run: requests/s, latency percentiles (ms), errors, CPU per request and, with
+    ``sample_pg``, what the PostgreSQL sessions were doing."""
+    before = cpu_seconds(SERVER_PID[0]) if SERVER_PID else None
+    with pg_activity(sample_pg) as sessions:
+        raw = _wrk(script, url, env, clients, seconds, threads)
     lat = raw["latency_us"]
-    errors = sum(raw["errors"].values())
-    return {"rps": raw["requests"] / (raw["duration_us"] / 1e6), "requests": raw["requests"],
-            "errors": errors, "error_detail": raw["errors"],
-            **{f"{k}_ms": lat[k] / 1000 for k in ("p50", "p90", "p95", "p99", "max", "mean")}}
+    result = {
+        "rps": raw["requests"] / (raw["duration_us"] / 1e6),
+        "requests": raw["requests"],
+        "errors": sum(raw["errors"].values()),
+        "error_detail": raw["errors"],
+        **{f"{k}_ms": lat[k] / 1000 for k in ("p50", "p90", "p95", "p99", "max", "mean")},
+    }
+    if sessions:
+        result["pg_sessions"] = sessions
+    if before is not None and raw["requests"]:
+        after = cpu_seconds(SERVER_PID[0])
+        for key in before:
+            result[f"{key}_cpu_ms_per_req"] = (after[key] - before[key]) * 1000 / raw["requests"]
+    return result
 
 
-def wrk_scenario(script: str, url: str, env: dict[str, str], clients: int, args) -> dict:
+def busy_fraction(seconds: float = 1.0) -> float:
+    """The fraction of all CPUs busy over ``seconds`` (from /proc/stat)."""
+
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat") as f:
+            values = [int(v) for v in f.readline().split()[1:]]
+        idle = values[3] + values[4]  # idle + iowait
+        return sum(values) - idle, sum(values)
+
+    busy0, total0 = sample()
+    time.sleep(seconds)
+    busy1, total1 = sample()
+    return (busy1 - busy0) / max(1, total1 - total0)
+
+
+def wait_quiet(limit: float = 60, threshold: float = 0.25) -> float:
+    """Wait (at most ``limit`` s) until other programs leave the CPUs mostly idle.
+
+    The machine is shared: a test suite running beside the benchmark halves its figures.
+    Returns the last busy fraction measured, recorded with the results.
+    """
+    deadline = time.monotonic() + limit
+    busy = busy_fraction()
+    while busy > threshold and time.monotonic() < deadline:
+        busy = busy_fraction(2.0)
+    if busy > threshold:
+        console.print(f"[yellow]machine busy ({busy:.0%} CPU) before a run; figures suffer[/]")
+    return busy
+
+
+def wrk_scenario(
+    script: str, url: str, env: dict[str, str], clients: int, args, *, sample_pg: bool = False
+) -> dict:
     """Warm up, then ``--repeat`` runs; the median of each figure and every run's figures."""
     if args.warmup:
+        wait_quiet()
         run_wrk(script, url, env, clients, args.warmup, args.wrk_threads)
-    runs = [run_wrk(script, url, env, clients, args.duration, args.wrk_threads)
-            for _ in range(args.repeat)]
-    keys = ("rps", "p50_ms", "p90_ms", "p95_ms", "p99_ms", "max_ms", "errors")
-    median = {k: statistics.median(r[k] for r in runs) for k in keys}
+    runs = []
+    for _ in range(args.repeat):
+        busy = wait_quiet()
+        runs.append(
+            run_wrk(script, url, env, clients, args.duration, args.wrk_threads, sample_pg=sample_pg)
+        )
+        runs[-1]["busy_before"] = round(busy, 3)
+    keys = (
+        "rps",
+        "p50_ms",
+        "p90_ms",
+        "p95_ms",
+        "p99_ms",
+        "max_ms",
+        "errors",
+        "server_cpu_ms_per_req",
+        "postgres_cpu_ms_per_req",
+    )
+    median = {k: statistics.median(r[k] for r in runs) for k in keys if k in runs[0]}
     return {**median, "clients": clients, "seconds": args.duration, "runs": runs}
 
 
@@ -263,28 +417,91 @@ def read_scenarios(url: str, tokens: dict[str, str], args) -> dict[str, dict]:
         if len(page["items"]) != 50:
             raise RuntimeError(f"list as {role}: {len(page['items'])} items, expected 50")
         check(url, tokens[role], search_path(words)(0))
-        for name, paths in (("list", lambda i: "/api/v1/tickets?limit=50"),
-                            ("search", search_path(words))):
+        for name, paths in (
+            ("list", lambda i: "/api/v1/tickets?limit=50"),
+            ("search", search_path(words)),
+        ):
             key = f"{name}_{role}"
             if not wanted(args, key):
                 continue
-            results[f"{key}_seq"] = sequential(url, tokens[role], paths, args.sequential)
-            env = {"BENCH_TOKEN": tokens[role], "BENCH_PATH": "/api/v1/tickets?limit=50",
-                   "BENCH_WORDS": ",".join(words) if name == "search" else ""}
+            results[f"{key}_seq"] = repeated_sequential(url, tokens[role], paths, args)
+            env = {
+                "BENCH_TOKEN": tokens[role],
+                "BENCH_PATH": "/api/v1/tickets?limit=50",
+                "BENCH_WORDS": ",".join(words) if name == "search" else "",
+            }
             results[f"{key}_load"] = wrk_scenario("get.lua", url, env, args.read_clients, args)
             show_progress(key, results)
     return results
 
 
+ACTIVITY_SQL = """
+    SELECT coalesce(wait_event_type, ''), coalesce(wait_event, ''), coalesce(state, '')
+    FROM pg_stat_activity
+    WHERE datname = current_database() AND pid <> pg_backend_pid()
+      AND backend_type = 'client backend'
+"""
+
+
+@contextmanager
+def pg_activity(enabled: bool, interval: float = 0.1) -> Iterator[dict]:
+    """Sample the server's PostgreSQL sessions while the block runs.
+
+    Fills the yielded dict with the mean number of sessions waiting for a lock (the audit chain
+    head is the one lock every create takes), in a transaction, and syncing the WAL.
+    """
+    summary: dict = {}
+    if not enabled:
+        yield summary
+        return
+    import psycopg
+
+    counts = {"samples": 0, "lock_wait": 0, "in_transaction": 0, "wal_sync": 0, "sessions": 0}
+    stop_event = threading.Event()
+
+    def sample() -> None:
+        with psycopg.connect(
+            f"postgresql://postgres@127.0.0.1:5432/{PG_DB}", autocommit=True
+        ) as conn:
+            while not stop_event.wait(interval):
+                rows = conn.execute(ACTIVITY_SQL).fetchall()
+                counts["samples"] += 1
+                counts["sessions"] += len(rows)
+                counts["lock_wait"] += sum(r[0] == "Lock" for r in rows)
+                counts["wal_sync"] += sum(r[1] == "WALSync" for r in rows)
+                counts["in_transaction"] += sum(r[2] != "idle" for r in rows)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        yield summary
+    finally:
+        stop_event.set()
+        thread.join()
+        n = max(1, counts["samples"])
+        summary.update({k: round(v / n, 2) for k, v in counts.items() if k != "samples"})
+        summary["samples"] = counts["samples"]
+
+
 def create_scenario(url: str, tokens: dict[str, str], args, count: Callable[[], int]) -> dict:
     """Ticket creation as a customer under load; checks that every 201 made a ticket."""
-    r = httpx.post(f"{url}/api/v1/tickets", json={"subject": "preflight", "body": "hello"},
-                   headers={"Authorization": f"Bearer {tokens['customer']}"}, timeout=60)
+    r = httpx.post(
+        f"{url}/api/v1/tickets",
+        json={"subject": "preflight", "body": "hello"},
+        headers={"Authorization": f"Bearer {tokens['customer']}"},
+        timeout=60,
+    )
     if r.status_code != 201:
         raise RuntimeError(f"POST /api/v1/tickets: {r.status_code} {r.text[:300]}")
     before = count()
-    result = wrk_scenario("create.lua", url, {"BENCH_TOKEN": tokens["customer"]},
-                          args.create_clients, args)
+    result = wrk_scenario(
+        "create.lua",
+        url,
+        {"BENCH_TOKEN": tokens["customer"]},
+        args.create_clients,
+        args,
+        sample_pg=args.db == "postgres",
+    )
     made = count() - before
     timed = sum(r["requests"] - r["errors"] for r in result["runs"])
     result["tickets_created_total"] = made
@@ -299,10 +516,14 @@ def wanted(args, key: str) -> bool:
 
 def show_progress(key: str, results: dict) -> None:
     """One line per finished scenario while the benchmark runs."""
-    seq, load = results.get(f"{key}_seq", {}), results.get(f"{key}_load", {})
-    console.print(f"  {key}: sequential p50 {seq.get('p50_ms', 0):.1f} ms p95 "
-                  f"{seq.get('p95_ms', 0):.1f} ms; loaded {load.get('rps', 0):.0f} req/s p50 "
-                  f"{load.get('p50_ms', 0):.1f} ms p99 {load.get('p99_ms', 0):.1f} ms")
+    seq, load = results.get(f"{key}_seq"), results[f"{key}_load"]
+    line = f"  {key}:"
+    if seq:
+        line += f" sequential p50 {seq['p50_ms']:.1f} ms p95 {seq['p95_ms']:.1f} ms;"
+    console.print(
+        f"{line} {load['clients']} clients {load['rps']:.0f} req/s p50 "
+        f"{load['p50_ms']:.1f} ms p99 {load['p99_ms']:.1f} ms"
+    )
 
 
 # ---------------------------------------------------------------- report
@@ -322,39 +543,82 @@ def metadata(args, counts: dict, fill_seconds: float) -> dict:
     """Where and on what the figures were measured."""
     from django.db import connection
 
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
-                            capture_output=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True, capture_output=True
+    ).stdout.strip()
     wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True)
     with connection.cursor() as cursor:
-        cursor.execute("select version()" if connection.vendor == "postgresql"
-                       else "select sqlite_version()")
+        cursor.execute(
+            "select version()" if connection.vendor == "postgresql" else "select sqlite_version()"
+        )
         db_version = cursor.fetchone()[0]
     return {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"), "commit": commit,
-        "db": args.db, "db_version": db_version, "tickets": args.tickets, "rows": counts,
-        "fill_seconds": round(fill_seconds, 1), "cpus": os.cpu_count(),
-        "loadavg_start": os.getloadavg(), "python": platform.python_version(),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": commit,
+        "db": args.db,
+        "db_version": db_version,
+        "tickets": args.tickets,
+        "rows": counts,
+        "fill_seconds": round(fill_seconds, 1),
+        "cpus": os.cpu_count(),
+        "loadavg_start": os.getloadavg(),
+        "python": platform.python_version(),
         "wrk": (wrk_version.stdout or wrk_version.stderr).splitlines()[0],
         "server": {"workers": args.workers, "threads": args.threads},
-        "settings": {k: getattr(args, k) for k in ("duration", "warmup", "repeat",
-                                                   "create_clients", "read_clients",
-                                                   "sequential", "wrk_threads")},
+        "settings": {
+            k: getattr(args, k)
+            for k in (
+                "duration",
+                "warmup",
+                "repeat",
+                "create_clients",
+                "read_clients",
+                "sequential",
+                "wrk_threads",
+            )
+        },
     }
 
 
 def print_table(meta: dict, results: dict) -> None:
     """The figures as a rich table."""
-    table = Table(title=f"helpmesh API, {meta['db']}, {meta['tickets']:,} tickets "
-                        f"({meta['server']['workers']} workers x {meta['server']['threads']} "
-                        f"threads)")
-    for col in ("scenario", "clients", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"):
+    table = Table(
+        title=f"helpmesh API, {meta['db']}, {meta['tickets']:,} tickets "
+        f"({meta['server']['workers']} workers x {meta['server']['threads']} "
+        f"threads)"
+    )
+    cols = (
+        "scenario",
+        "clients",
+        "req/s",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "errors",
+        "app CPU ms/req",
+        "db CPU ms/req",
+    )
+    for col in cols:
         table.add_column(col, justify="left" if col == "scenario" else "right")
     for key, r in results.items():
         clients = str(r.get("clients", 1))
         rps = f"{r['rps']:.0f}" if "rps" in r else "-"
         errors = str(int(r.get("errors", 0)))
-        table.add_row(key, clients, rps, f"{r['p50_ms']:.1f}", f"{r['p95_ms']:.1f}",
-                      f"{r['p99_ms']:.1f}", errors)
+        app, db = (
+            f"{r[k]:.1f}" if k in r else "-"
+            for k in ("server_cpu_ms_per_req", "postgres_cpu_ms_per_req")
+        )
+        table.add_row(
+            key,
+            clients,
+            rps,
+            f"{r['p50_ms']:.1f}",
+            f"{r['p95_ms']:.1f}",
+            f"{r['p99_ms']:.1f}",
+            errors,
+            app,
+            db,
+        )
     console.print(table)
 
 
@@ -370,16 +634,8 @@ def save(meta: dict, results: dict) -> Path:
 # ---------------------------------------------------------------- main
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Prepare, serve, measure, report."""
-    args = parse_args(argv)
-    if not shutil.which("wrk"):
-        console.print("[red]wrk is not installed[/red] (apt-get install -y wrk)")
-        return 2
-    home = Path(tempfile.mkdtemp(prefix=f"helpmesh-bench-{args.db}-"))
-    env = bench_env(args.db, home)
-    fresh_database(args.db)
-    migrate(env)
+def measure(args, env: dict[str, str], home: Path) -> int:
+    """Seed, serve and run the scenarios; print and save the figures."""
     django_setup(env)
     actors, counts, fill_seconds = seed(args.tickets)
     console.print(f"seeded {counts} in {fill_seconds:.0f} s (home {home})")
@@ -387,9 +643,14 @@ def main(argv: list[str] | None = None) -> int:
     log = home / "server.log"
     try:
         with server(env, args.workers, args.threads, log) as url:
-            tokens = {role: token(url, email) for role, email in
-                      (("admin", actors.admin_email), ("agent", actors.agent_email),
-                       ("customer", actors.customer_email))}
+            tokens = {
+                role: token(url, email)
+                for role, email in (
+                    ("admin", actors.admin_email),
+                    ("agent", actors.agent_email),
+                    ("customer", actors.customer_email),
+                )
+            }
             results = read_scenarios(url, tokens, args)
             if wanted(args, "create"):
                 results["create"] = create_scenario(url, tokens, args, ticket_count)
@@ -402,6 +663,23 @@ def main(argv: list[str] | None = None) -> int:
     print_table(meta, results)
     console.print(f"results: {save(meta, results)}")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Fresh database, then measure; the SQLite home is removed unless --keep."""
+    args = parse_args(argv)
+    if not shutil.which("wrk"):
+        console.print("[red]wrk is not installed[/red] (apt-get install -y wrk)")
+        return 2
+    home = Path(tempfile.mkdtemp(prefix=f"helpmesh-bench-{args.db}-"))
+    env = bench_env(args.db, home)
+    try:
+        fresh_database(args.db)
+        migrate(env)
+        return measure(args, env, home)
+    finally:
+        if args.db == "sqlite" and not args.keep:
+            shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":
