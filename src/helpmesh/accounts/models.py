@@ -52,7 +52,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_staff(self) -> bool:  # the Django admin is for admins only
         return self.role == Role.ADMIN
 
-    def has_perm(self, perm: str, obj: object = None) -> bool:
+    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
         # Roles, not Django's per-model permissions, decide: an active admin may do everything.
         return (self.is_active and self.role == Role.ADMIN) or super().has_perm(perm, obj)
 
