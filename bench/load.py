@@ -42,7 +42,7 @@ ROOT = BENCH_DIR.parent
 VENV_BIN = Path(sys.executable).parent
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_DB = "helpmesh_bench"
-console = Console()
+console = Console(width=150)
 SERVER_PID: list[int] = []  # the running server's pid, for CPU accounting
 
 
@@ -64,6 +64,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     p.add_argument("--wrk-threads", type=int, default=2)
     p.add_argument("--only", default="", help="comma list of scenarios to run (default all)")
+    p.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=60,
+        help="max seconds to wait for an idle machine before each run (0: never)",
+    )
     p.add_argument("--keep", action="store_true", help="keep the SQLite home folder")
     return p.parse_args(argv)
 
@@ -253,10 +259,17 @@ def _proc_cpu(pid: str) -> tuple[str, int, float]:
     return name, int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(server_pid: int) -> dict[str, float]:
-    """CPU seconds used so far by the server (gunicorn master and workers) and the database.
+def _is_bench_backend(pid: str) -> bool:
+    """Whether a process is a PostgreSQL backend serving the benchmark database."""
+    with open(f"/proc/{pid}/cmdline", "rb") as f:
+        return f" {PG_DB} ".encode() in f.read().replace(b"\0", b" ")
 
-    Exited PostgreSQL backends are not counted: the server keeps its connections open.
+
+def cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the server (gunicorn master and workers) and by the
+    PostgreSQL backends of the benchmark database (not other databases on the machine).
+
+    Exited backends are not counted: the server keeps its connections open.
     """
     totals = {"server": 0.0, "postgres": 0.0}
     for pid in filter(str.isdigit, os.listdir("/proc")):
@@ -266,7 +279,7 @@ def cpu_seconds(server_pid: int) -> dict[str, float]:
             continue
         if int(pid) == server_pid or ppid == server_pid:
             totals["server"] += seconds
-        elif name == "postgres":
+        elif name == "postgres" and _is_bench_backend(pid):
             totals["postgres"] += seconds
     return totals
 
@@ -354,13 +367,16 @@ def busy_fraction(seconds: float = 1.0) -> float:
     return (busy1 - busy0) / max(1, total1 - total0)
 
 
-def wait_quiet(limit: float = 60, threshold: float = 0.25) -> float:
+QUIET_WAIT = [60.0]  # --quiet-wait
+
+
+def wait_quiet(threshold: float = 0.25) -> float:
     """Wait (at most ``limit`` s) until other programs leave the CPUs mostly idle.
 
     The machine is shared: a test suite running beside the benchmark halves its figures.
     Returns the last busy fraction measured, recorded with the results.
     """
-    deadline = time.monotonic() + limit
+    deadline = time.monotonic() + QUIET_WAIT[0]
     busy = busy_fraction()
     while busy > threshold and time.monotonic() < deadline:
         busy = busy_fraction(2.0)
@@ -546,6 +562,9 @@ def metadata(args, counts: dict, fill_seconds: float) -> dict:
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True, capture_output=True
     ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "src"], cwd=ROOT, text=True, capture_output=True
+    ).stdout.strip()
     wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -555,6 +574,7 @@ def metadata(args, counts: dict, fill_seconds: float) -> dict:
     return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": commit,
+        "src_uncommitted_changes": bool(dirty),
         "db": args.db,
         "db_version": db_version,
         "tickets": args.tickets,
@@ -668,6 +688,7 @@ def measure(args, env: dict[str, str], home: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Fresh database, then measure; the SQLite home is removed unless --keep."""
     args = parse_args(argv)
+    QUIET_WAIT[0] = args.quiet_wait
     if not shutil.which("wrk"):
         console.print("[red]wrk is not installed[/red] (apt-get install -y wrk)")
         return 2
