@@ -3,7 +3,7 @@
 # then pytest on SQLite and on PostgreSQL (with Celery on Redis and on RabbitMQ). `make test` and .ci/run call this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export HELPMESH_APT_PACKAGES="python3-venv postgresql redis-server rabbitmq-server chromium"
+export HELPMESH_APT_PACKAGES="python3-venv postgresql redis-server rabbitmq-server dovecot-imapd chromium"
 ./scripts/bootstrap.sh
 ./scripts/services.sh
 

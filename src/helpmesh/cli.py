@@ -17,6 +17,9 @@ from collections.abc import Callable
 
 from rich.console import Console
 
+from helpmesh.channels.email.cli import add_mail_commands
+from helpmesh.routing.cli import add_model_commands
+
 console = Console(stderr=True)
 
 
@@ -99,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     audit = sub.add_parser("audit", help="the tamper-evident audit log")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     audit_sub.add_parser("verify", help="check the hash chain").set_defaults(func=cmd_audit)
+    add_mail_commands(sub)
+    add_model_commands(sub)
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)

@@ -28,6 +28,9 @@ INSTALLED_APPS = [
     "helpmesh.accounts",
     "helpmesh.customers",
     "helpmesh.conversations",
+    "helpmesh.routing",
+    "helpmesh.automation",
+    "helpmesh.channels.email",
     "helpmesh.portal",
     "helpmesh.web",
 ]
@@ -97,8 +100,15 @@ HELPMESH_MAX_MESSAGE_ATTACHMENTS_BYTES = config.env_int(
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = HELPMESH_MAX_MESSAGE_ATTACHMENTS_BYTES * 2
 # Steps that higher layers (triage, routing, SLAs) run after ticket changes: conversations.hooks.
-HELPMESH_TICKET_HOOKS: dict[str, list[str]] = {"received": [], "message_added": [], "updated": []}
+HELPMESH_TICKET_HOOKS: dict[str, list[str]] = {
+    # triage.classify goes first in "received" (it writes intent for the routing rules).
+    "received": ["helpmesh.routing.steps.route", "helpmesh.automation.steps.on_received"],
+    "message_added": ["helpmesh.routing.steps.track_message"],
+    "updated": ["helpmesh.routing.steps.track_update", "helpmesh.automation.steps.on_updated"],
+}
 HELPMESH_SUPPORT_ADDRESS = config.env("HELPMESH_SUPPORT_ADDRESS", "support@example.com")
+# How long configuration read on every ticket may be cached per process (core.config_cache).
+HELPMESH_CONFIG_CACHE_SECONDS = config.env_int("HELPMESH_CONFIG_CACHE_SECONDS", 5)
 
 _email = config.email(HOME)
 EMAIL_BACKEND = _email.backend

@@ -16,6 +16,7 @@ from helpmesh.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+HELPMESH_CONFIG_CACHE_SECONDS = 0  # tests change configuration and expect to see it at once
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -7,7 +7,6 @@ import secrets
 from collections.abc import Iterable
 from datetime import timedelta
 
-from django.db import transaction
 from django.utils.text import slugify
 
 from helpmesh.accounts.models import AgentSkill, ApiToken, Role, Skill, Team, TeamMembership, User
@@ -20,7 +19,7 @@ def create_user(
     email: str, password: str | None, *, name: str = "", role: str = Role.CUSTOMER
 ) -> User:
     """Create a person who can sign in; ``password=None`` makes a login-less account."""
-    with transaction.atomic():
+    with audit.unit():
         user = User.objects.create_user(email=email, password=password, name=name, role=role)
         audit.record("user.created", "user", user.pk, data={"email": user.email, "role": role})
     return user
@@ -28,7 +27,7 @@ def create_user(
 
 def create_team(name: str, *, description: str = "") -> Team:
     """Create a team (a queue of tickets and the agents who work it)."""
-    with transaction.atomic():
+    with audit.unit():
         team = Team.objects.create(name=name, slug=slugify(name), description=description)
         audit.record("team.created", "team", team.pk, data={"name": name})
     return team
@@ -36,7 +35,7 @@ def create_team(name: str, *, description: str = "") -> Team:
 
 def add_to_team(user: User, team: Team, *, is_lead: bool = False) -> TeamMembership:
     """Make ``user`` a member of ``team``; idempotent."""
-    with transaction.atomic():
+    with audit.unit():
         membership, created = TeamMembership.objects.get_or_create(
             team=team, user=user, defaults={"is_lead": is_lead}
         )
@@ -47,7 +46,7 @@ def add_to_team(user: User, team: Team, *, is_lead: bool = False) -> TeamMembers
 
 def set_skills(agent: User, levels: dict[str, int]) -> list[AgentSkill]:
     """Replace an agent's skills with ``{skill name: level}``."""
-    with transaction.atomic():
+    with audit.unit():
         AgentSkill.objects.filter(agent=agent).delete()
         rows = [
             AgentSkill(agent=agent, skill=Skill.objects.get_or_create(name=name)[0], level=level)

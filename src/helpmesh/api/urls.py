@@ -8,8 +8,10 @@ from helpmesh import __version__
 from helpmesh.accounts.api import router as accounts_router
 from helpmesh.api import errors
 from helpmesh.api.auth import AUTH
+from helpmesh.channels.email.api import router as email_router
 from helpmesh.conversations.api import router as tickets_router
 from helpmesh.customers.api import router as customers_router
+from helpmesh.routing.api import router as routing_router
 
 api = NinjaAPI(
     title="helpmesh",
@@ -23,5 +25,7 @@ errors.install(api)
 api.add_router("", accounts_router)
 api.add_router("", customers_router)
 api.add_router("", tickets_router)
+api.add_router("", routing_router)
+api.add_router("", email_router)
 
 urlpatterns = api.urls

@@ -43,7 +43,8 @@ class TicketFilters(Schema):
 
 
 def _ticket_for(request: HttpRequest, ticket_id: int) -> Ticket:
-    ticket = visible_tickets(request.user).filter(pk=ticket_id).first()  # type: ignore[arg-type]
+    tickets = visible_tickets(request.user).select_related("requester")  # type: ignore[arg-type]
+    ticket = tickets.filter(pk=ticket_id).first()
     if ticket is None:
         raise not_found()
     return ticket
@@ -94,8 +95,7 @@ def create_ticket(request: HttpRequest, payload: schemas.TicketCreate) -> Any:
 
     def create() -> tuple[int, Any]:
         receipt = pipeline.receive(inbound)
-        ticket = presenters.with_relations(Ticket.objects.filter(pk=receipt.ticket.pk)).get()
-        return 201, presenters.ticket_dict(ticket)
+        return 201, presenters.ticket_dicts([receipt.ticket])[0]
 
     try:
         return Status(*idempotency.once(request, create))
@@ -111,9 +111,9 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> Any:
     tickets = visible_tickets(request.user)  # type: ignore[arg-type]
     tickets = _filtered(tickets, filters)
     rows, next_cursor = pagination.page(
-        presenters.with_relations(tickets), filters.cursor, filters.limit
+        tickets.select_related("requester"), filters.cursor, filters.limit
     )
-    return {"items": [presenters.ticket_dict(t) for t in rows], "next_cursor": next_cursor}
+    return {"items": presenters.ticket_dicts(rows), "next_cursor": next_cursor}
 
 
 def _filtered(tickets: Any, f: TicketFilters) -> Any:
@@ -137,9 +137,7 @@ def _filtered(tickets: Any, f: TicketFilters) -> Any:
 @router.get("/tickets/{ticket_id}", response={200: schemas.TicketOut, **ERRORS})
 def get_ticket(request: HttpRequest, ticket_id: int) -> Any:
     ticket = _ticket_for(request, ticket_id)
-    return presenters.ticket_dict(
-        presenters.with_relations(Ticket.objects.filter(pk=ticket.pk)).get()
-    )
+    return presenters.ticket_dicts([ticket])[0]
 
 
 @router.patch("/tickets/{ticket_id}", response={200: schemas.TicketOut, **ERRORS})

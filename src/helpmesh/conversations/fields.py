@@ -9,13 +9,18 @@ from django.db.models import Q
 
 from helpmesh.conversations.errors import TicketError
 from helpmesh.conversations.models import CustomField, FieldKind
+from helpmesh.core import config_cache
 
 
 def definitions_for(team_id: int | None) -> dict[str, CustomField]:
     """Fields every ticket has plus the fields of ``team_id``; a team's field wins on a clash."""
-    fields = CustomField.objects.filter(Q(team__isnull=True) | Q(team_id=team_id))
-    ordered = sorted(fields, key=lambda f: f.team_id is not None)
-    return {f.key: f for f in ordered}
+
+    def load() -> dict[str, CustomField]:
+        fields = CustomField.objects.filter(Q(team__isnull=True) | Q(team_id=team_id))
+        ordered = sorted(fields, key=lambda f: f.team_id is not None)
+        return {f.key: f for f in ordered}
+
+    return config_cache.cached(f"fields.{team_id}", load)
 
 
 def validate(values: dict[str, Any], team_id: int | None, *, partial: bool) -> dict[str, Any]:

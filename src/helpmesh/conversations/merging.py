@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from helpmesh.accounts.models import User
 from helpmesh.conversations.errors import NotAllowed, TicketError
@@ -24,7 +24,7 @@ def merge_tickets(source: Ticket, target: Ticket, *, actor: User) -> Ticket:
             "one of these tickets was already merged", field="target_id", code="merged"
         )
     now = clock.now()
-    with transaction.atomic():
+    with audit.unit():
         moved = Message.objects.filter(ticket=source).update(ticket=target)
         target_tags = set(target.tags.all()) | set(source.tags.all())
         target.tags.set(target_tags)
@@ -60,14 +60,17 @@ def merge_tickets(source: Ticket, target: Ticket, *, actor: User) -> Ticket:
     return target
 
 
-def link_tickets(source: Ticket, target: Ticket, *, kind: str, actor: User) -> TicketLink:
-    """Record that two tickets are related (or one follows up or duplicates the other)."""
+def link_tickets(source: Ticket, target: Ticket, *, kind: str, actor: User | None) -> TicketLink:
+    """Record that two tickets are related (or one follows up or duplicates the other).
+
+    ``actor`` is None for a system action (e.g. email follow-ups), audited without a user.
+    """
     if kind not in LinkKind.values:
         raise TicketError(f"unknown link kind {kind!r}", field="kind")
     if source.pk == target.pk:
         raise TicketError("a ticket cannot link to itself", field="target_id")
     try:
-        with transaction.atomic():
+        with audit.unit():
             link = TicketLink.objects.create(
                 source=source, target=target, kind=kind, created_at=clock.now()
             )
@@ -87,7 +90,7 @@ def link_tickets(source: Ticket, target: Ticket, *, kind: str, actor: User) -> T
 
 def merge_customers(survivor: Customer, absorbed: Customer, *, actor: User) -> Customer:
     """Merge two profiles of one person: identities, login and every ticket follow the survivor."""
-    with transaction.atomic():
+    with audit.unit():
         customers.absorb_profile(survivor, absorbed, actor=actor)
         moved = list(Ticket.objects.filter(requester=absorbed).values_list("pk", flat=True))
         Ticket.objects.filter(requester=absorbed).update(requester=survivor)

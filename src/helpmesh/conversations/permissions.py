@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 
 from helpmesh.accounts.models import Role, User
 from helpmesh.accounts.services import team_ids_of
@@ -25,12 +25,19 @@ def visible_tickets(user: User) -> QuerySet[Ticket]:
     if user.role == Role.ADMIN:
         return tickets
     if user.is_agent:
-        return tickets.filter(
+        mine = (
             Q(team_id__in=team_ids_of(user))
             | Q(team__isnull=True)
             | Q(assignee=user)
             | Q(pk__in=Ticket.collaborators.through.objects.filter(user=user).values("ticket_id"))
         )
+        # Wrapped in CASE so no planner turns the OR into an index union: SQLite would then
+        # collect and sort every visible ticket to return one page (95 ms at 100k tickets);
+        # walking the recency index with the condition as a filter stops at the page size.
+        visible = Case(
+            When(mine, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+        return tickets.alias(_visible=visible).filter(_visible=True)
     customer = Customer.objects.filter(user=user).select_related("organization").first()
     if customer is None:
         return tickets.none()

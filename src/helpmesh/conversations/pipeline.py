@@ -16,14 +16,14 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from helpmesh.accounts.models import User
 from helpmesh.conversations import hooks, services
 from helpmesh.conversations.attachments import NewAttachment
 from helpmesh.conversations.errors import InboundRejected, TicketError
 from helpmesh.conversations.models import InboundContact, InboundState, Message, Ticket
-from helpmesh.core import clock
+from helpmesh.core import audit, clock
 from helpmesh.customers import services as customers
 from helpmesh.customers.models import Customer
 
@@ -59,6 +59,7 @@ class Inbound:
     priority: str = "normal"
     tags: list[str] = field(default_factory=list)
     custom_fields: dict = field(default_factory=dict)
+    cc: list[Sender] = field(default_factory=list)  # copied people: they become participants
 
 
 @dataclass
@@ -83,7 +84,7 @@ def receive(inbound: Inbound) -> Receipt:
         if previous is not None:
             return previous
     try:
-        with transaction.atomic():
+        with audit.unit():
             return _process(inbound)
     except IntegrityError:
         previous = _processed(inbound) if inbound.source_id else None
@@ -130,6 +131,7 @@ def _process(inbound: Inbound) -> Receipt:
             at=at,
         )
         new_ticket = False
+    _add_participants(ticket, inbound.cc, exclude=customer)
     _keep(inbound, at, state=InboundState.PROCESSED, ticket=ticket, message=created)
     hooks.run("received", ticket, message=created, created_ticket=new_ticket, inbound=inbound)
     return Receipt(ticket, created, customer, created_ticket=new_ticket)
@@ -156,7 +158,18 @@ def _thread(inbound: Inbound, customer: Customer) -> Ticket | None:
         ticket = Ticket.objects.filter(pk=ticket.merged_into_id).first()
     if ticket is None:
         raise TicketError(f"ticket #{inbound.ticket_id} does not exist", field="ticket_id")
-    takes_part = (
+    if not takes_part(ticket, customer):
+        raise TicketError(
+            f"the sender is not part of ticket #{ticket.pk}",
+            field="ticket_id",
+            code="not_participant",
+        )
+    return ticket
+
+
+def takes_part(ticket: Ticket, customer: Customer) -> bool:
+    """True when ``customer`` is the requester, a participant, or shares the organization."""
+    return (
         ticket.requester_id == customer.pk
         or ticket.participants.filter(pk=customer.pk).exists()
         or (
@@ -165,13 +178,25 @@ def _thread(inbound: Inbound, customer: Customer) -> Ticket | None:
             and bool(customer.organization and customer.organization.shares_tickets)
         )
     )
-    if not takes_part:
-        raise TicketError(
-            f"the sender is not part of ticket #{ticket.pk}",
-            field="ticket_id",
-            code="not_participant",
-        )
-    return ticket
+
+
+def _add_participants(ticket: Ticket, cc: list[Sender], *, exclude: Customer) -> None:
+    """Make the copied people participants (identifying new ones), audited once."""
+    added = []
+    for person in cc:
+        if not person.value:
+            continue
+        try:
+            customer, _ = customers.identify(person.kind, person.value, name=person.name)
+        except customers.CustomerError:
+            continue  # a malformed CC address never blocks the message itself
+        if customer.pk in (exclude.pk, ticket.requester_id):
+            continue
+        if not ticket.participants.filter(pk=customer.pk).exists():
+            ticket.participants.add(customer)
+            added.append(customer.pk)
+    if added:
+        audit.record("ticket.participants_added", "ticket", ticket.pk, data={"customers": added})
 
 
 def _open(inbound: Inbound, customer: Customer, message: services.NewMessage, at: datetime):
@@ -200,10 +225,24 @@ def _keep(
     values = {"raw": inbound.raw, "received_at": at, "state": state, "error": error, **links}
     if not inbound.source_id:
         return InboundContact.objects.create(channel=inbound.channel, **values)
-    contact, _ = InboundContact.objects.update_or_create(
-        channel=inbound.channel, source_id=inbound.source_id, defaults=values
-    )
+    # A plain look-then-write, not update_or_create: that one wraps its insert in a savepoint,
+    # four statements per message, and a racing duplicate is caught by receive() anyway.
+    contact = InboundContact.objects.filter(
+        channel=inbound.channel, source_id=inbound.source_id
+    ).first()
+    if contact is None:
+        return InboundContact.objects.create(
+            channel=inbound.channel, source_id=inbound.source_id, **values
+        )
+    for key, value in values.items():
+        setattr(contact, key, value)
+    contact.save()
     return contact
+
+
+def quarantine(inbound: Inbound, reason: str) -> InboundContact:
+    """Keep a contact a channel refused before processing (too large, rate limited) for review."""
+    return _quarantine(inbound, reason)
 
 
 def _quarantine(inbound: Inbound, reason: str) -> InboundContact:

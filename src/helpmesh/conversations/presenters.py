@@ -2,25 +2,47 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
 from helpmesh.conversations.models import Attachment, Message, Ticket
-from helpmesh.customers.models import CustomerIdentity
+from helpmesh.customers.models import CustomerIdentity, IdentityKind
 
 
-def with_relations(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """Load what ``ticket_dict`` reads in a fixed number of queries for the whole page."""
-    return tickets.select_related("requester").prefetch_related(
-        "tags",
-        Prefetch(
-            "requester__identities", queryset=CustomerIdentity.objects.order_by("-is_primary")
-        ),
+def ticket_dicts(tickets: list[Ticket]) -> list[dict[str, Any]]:
+    """API dictionaries for a page of tickets in two extra flat queries, whatever its size.
+
+    Flat ``values_list`` reads instead of ``prefetch_related``: on a 50-row page the prefetch
+    machinery cost more Python time than the queries themselves (docs/benchmarks.md).
+    """
+    ids = [t.pk for t in tickets]
+    tags: dict[int, list[str]] = defaultdict(list)
+    through = Ticket.tags.through.objects.filter(ticket_id__in=ids)
+    for ticket_id, name in through.values_list("ticket_id", "tag__name"):
+        tags[ticket_id].append(name)
+    return [
+        ticket_dict(t, tags=tags[t.pk], email=email)
+        for t, email in zip(tickets, _emails(tickets), strict=True)
+    ]
+
+
+def _emails(tickets: list[Ticket]) -> list[str]:
+    """Each ticket's requester's primary email address, in one query."""
+    customer_ids = {t.requester_id for t in tickets}
+    rows = (
+        CustomerIdentity.objects.filter(customer_id__in=customer_ids, kind=IdentityKind.EMAIL)
+        .order_by("customer_id", "-is_primary", "id")
+        .values_list("customer_id", "value")
     )
+    first: dict[int, str] = {}
+    for customer_id, value in rows:
+        first.setdefault(customer_id, value)
+    return [first.get(t.requester_id, "") for t in tickets]
 
 
-def ticket_dict(ticket: Ticket) -> dict[str, Any]:
+def ticket_dict(ticket: Ticket, *, tags: list[str], email: str) -> dict[str, Any]:
     requester = ticket.requester
     return {
         "id": ticket.pk,
@@ -28,15 +50,11 @@ def ticket_dict(ticket: Ticket) -> dict[str, Any]:
         "status": ticket.status,
         "priority": ticket.priority,
         "channel": ticket.channel,
-        "requester": {
-            "id": requester.pk,
-            "name": requester.name,
-            "email": requester.primary_address(),
-        },
+        "requester": {"id": requester.pk, "name": requester.name, "email": email},
         "organization_id": ticket.organization_id,
         "team_id": ticket.team_id,
         "assignee_id": ticket.assignee_id,
-        "tags": sorted(t.name for t in ticket.tags.all()),
+        "tags": sorted(tags),
         "custom_fields": ticket.custom_fields,
         "created_at": ticket.created_at,
         "updated_at": ticket.updated_at,

@@ -73,7 +73,8 @@ def create_ticket(
         raise TicketError(f"unknown priority {priority!r}", field="priority")
     checked_fields = custom_fields.validate(fields or {}, team.pk if team else None, partial=False)
     now = at or clock.now()
-    with transaction.atomic():
+    # Nothing inside raises a domain error that a caller catches: no savepoint needed.
+    with audit.unit(savepoint=False):
         ticket = Ticket.objects.create(
             subject=subject_from(subject, text),
             channel=channel,
@@ -99,7 +100,7 @@ def create_ticket(
             created_at=now,
         )
         files.store(first, message.attachments)
-        tag_names = _attach_tags(ticket, tags or [])
+        tag_names = _attach_tags(ticket, tags) if tags else []
         audit.record(
             "ticket.created",
             "ticket",
@@ -152,7 +153,7 @@ def add_message(
     text, html = message.cleaned()
     files.check_sizes(message.attachments)
     now = at or clock.now()
-    with transaction.atomic():
+    with audit.unit():
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
         created = Message.objects.create(
             ticket=locked,
@@ -267,16 +268,25 @@ class TicketChanges:
     add_tags: list[str] = field(default_factory=list)
     remove_tags: list[str] = field(default_factory=list)
     custom_fields: dict[str, Any] | None = None
+    add_collaborators: list[User] = field(default_factory=list)
 
 
-def update_ticket(ticket: Ticket, changes: TicketChanges, *, actor: User) -> Ticket:
-    """Apply an agent's edits; each changed aspect gets its own audit event."""
+def update_ticket(
+    ticket: Ticket, changes: TicketChanges, *, actor: User | None, reason: str = ""
+) -> Ticket:
+    """Apply an agent's edits; each changed aspect gets its own audit event.
+
+    ``actor=None`` is the system (routing, SLA actions, automation): it must say why in
+    ``reason``, which the "updated" steps receive so they can tell it from a person's edit.
+    """
     from helpmesh.conversations.permissions import can_edit_ticket
 
-    if not can_edit_ticket(actor):
+    if actor is None and not reason:
+        raise NotAllowed("a system change must give a reason")
+    if actor is not None and not can_edit_ticket(actor):
         raise NotAllowed("only agents and admins change tickets")
     now = clock.now()
-    with transaction.atomic():
+    with audit.unit():
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
         changed = [
             _change_subject(locked, changes, actor),
@@ -286,16 +296,17 @@ def update_ticket(ticket: Ticket, changes: TicketChanges, *, actor: User) -> Tic
             _change_status(locked, changes, actor, now),
             _change_tags(locked, changes, actor),
             _change_fields(locked, changes, actor),
+            _add_collaborators(locked, changes, actor),
         ]
         if any(changed):
             locked.updated_at = now
             locked.save()
-            hooks.run("updated", locked, changes=changes, actor=actor)
+            hooks.run("updated", locked, changes=changes, actor=actor, reason=reason)
     ticket.refresh_from_db()
     return ticket
 
 
-def _change_subject(ticket: Ticket, changes: TicketChanges, actor: User) -> bool:
+def _change_subject(ticket: Ticket, changes: TicketChanges, actor: User | None) -> bool:
     if changes.subject is None or changes.subject == ticket.subject:
         return False
     subject = " ".join(changes.subject.split())[:MAX_SUBJECT]
@@ -312,7 +323,7 @@ def _change_subject(ticket: Ticket, changes: TicketChanges, actor: User) -> bool
     return True
 
 
-def _change_priority(ticket: Ticket, changes: TicketChanges, actor: User) -> bool:
+def _change_priority(ticket: Ticket, changes: TicketChanges, actor: User | None) -> bool:
     if changes.priority is None or changes.priority == ticket.priority:
         return False
     if changes.priority not in Priority.values:
@@ -328,7 +339,7 @@ def _change_priority(ticket: Ticket, changes: TicketChanges, actor: User) -> boo
     return True
 
 
-def _change_team(ticket: Ticket, changes: TicketChanges, actor: User) -> bool:
+def _change_team(ticket: Ticket, changes: TicketChanges, actor: User | None) -> bool:
     team = None if changes.clear_team else changes.team
     if (team is None and not changes.clear_team) or getattr(team, "pk", None) == ticket.team_id:
         return False
@@ -357,7 +368,7 @@ def _is_member(user_id: int, team_id: int) -> bool:
     return TeamMembership.objects.filter(user_id=user_id, team_id=team_id).exists()
 
 
-def _change_assignee(ticket: Ticket, changes: TicketChanges, actor: User) -> bool:
+def _change_assignee(ticket: Ticket, changes: TicketChanges, actor: User | None) -> bool:
     assignee = None if changes.clear_assignee else changes.assignee
     if (assignee is None and not changes.clear_assignee) or getattr(
         assignee, "pk", None
@@ -383,7 +394,9 @@ def _change_assignee(ticket: Ticket, changes: TicketChanges, actor: User) -> boo
     return True
 
 
-def _change_status(ticket: Ticket, changes: TicketChanges, actor: User, now: datetime) -> bool:
+def _change_status(
+    ticket: Ticket, changes: TicketChanges, actor: User | None, now: datetime
+) -> bool:
     target = changes.status
     if target is None or target == ticket.status:
         return False
@@ -402,7 +415,7 @@ def _change_status(ticket: Ticket, changes: TicketChanges, actor: User, now: dat
     return True
 
 
-def _change_tags(ticket: Ticket, changes: TicketChanges, actor: User) -> bool:
+def _change_tags(ticket: Ticket, changes: TicketChanges, actor: User | None) -> bool:
     current = set(ticket.tags.values_list("name", flat=True))
     wanted = set(
         current if changes.tags is None else {_tag_name(t) for t in changes.tags if t.strip()}
@@ -422,7 +435,7 @@ def _change_tags(ticket: Ticket, changes: TicketChanges, actor: User) -> bool:
     return True
 
 
-def _change_fields(ticket: Ticket, changes: TicketChanges, actor: User) -> bool:
+def _change_fields(ticket: Ticket, changes: TicketChanges, actor: User | None) -> bool:
     if not changes.custom_fields:
         return False
     cleaned = custom_fields.validate(changes.custom_fields, ticket.team_id, partial=True)
@@ -431,6 +444,22 @@ def _change_fields(ticket: Ticket, changes: TicketChanges, actor: User) -> bool:
         return False
     audit.record("ticket.fields_changed", "ticket", ticket.pk, actor=actor, data=cleaned)
     ticket.custom_fields = merged
+    return True
+
+
+def _add_collaborators(ticket: Ticket, changes: TicketChanges, actor: User | None) -> bool:
+    current = set(ticket.collaborators.values_list("pk", flat=True))
+    new = [u for u in changes.add_collaborators if u.pk not in current and u.is_agent]
+    if not new:
+        return False
+    ticket.collaborators.add(*new)
+    audit.record(
+        "ticket.collaborators_added",
+        "ticket",
+        ticket.pk,
+        actor=actor,
+        data={"added": sorted(u.pk for u in new)},
+    )
     return True
 
 

@@ -7,6 +7,7 @@ settings choose (database queue, Celery, or inline in tests).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -17,6 +18,15 @@ from helpmesh.conversations.models import Message
 from helpmesh.customers.models import IdentityKind
 
 log = logging.getLogger(__name__)
+
+# Channels that answer in their own way (the email channel sends a threaded reply from the
+# mailbox). Registered by the channel app at start, so this module never imports a channel.
+REPLY_SENDERS: dict[str, Callable[[Message], str]] = {}
+
+
+def register_reply_sender(channel: str, sender: Callable[[Message], str]) -> None:
+    """Let ``channel`` deliver agent replies on its tickets instead of the plain notification."""
+    REPLY_SENDERS[channel] = sender
 
 
 @task()
@@ -29,6 +39,9 @@ def notify_requester_of_reply(message_id: int) -> str:
     )
     if message is None:
         return "skipped: no such public message"
+    channel_sender = REPLY_SENDERS.get(message.ticket.channel)
+    if channel_sender is not None:
+        return channel_sender(message)
     identity = message.ticket.requester.identities.filter(
         kind=IdentityKind.EMAIL, failing_since__isnull=True
     ).first()

@@ -1,14 +1,16 @@
 """Append to and verify the tamper-evident audit chain.
 
-Every service that changes a ticket, a customer or an account calls ``record`` inside its own
-transaction, so the event commits or rolls back with the change it describes.
+Every service that changes a ticket, a customer or an account runs in ``unit()`` (an atomic block)
+and calls ``record``, so the event commits or rolls back with the change it describes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +43,42 @@ def _normalize(data: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
+_local = threading.local()
+
+
+def _frames() -> list[list[AuditEvent]]:
+    frames = getattr(_local, "frames", None)
+    if frames is None:
+        frames = _local.frames = []
+    return frames
+
+
+@contextmanager
+def unit(*, savepoint: bool = True) -> Iterator[None]:
+    """An atomic block whose audit events are appended together just before it commits.
+
+    Appending locks the chain head until commit, so the lock is taken last: a ticket's whole
+    intake (record, routing, triggers) runs first, and concurrent requests queue only for the
+    final few statements. Nested units fold into the outermost; a unit that raises drops its own
+    events with its changes. Services use ``unit()`` wherever they would use
+    ``transaction.atomic()``; ``savepoint=False`` spares two statements where no caller catches
+    an error from inside the block and carries on.
+    """
+    frames = _frames()
+    with transaction.atomic(savepoint=savepoint):
+        frames.append([])
+        try:
+            yield
+        except BaseException:
+            frames.pop()
+            raise
+        events = frames.pop()
+        if frames:
+            frames[-1].extend(events)
+        else:
+            _append(events)
+
+
 def record(
     kind: str,
     subject_type: str,
@@ -49,24 +87,37 @@ def record(
     actor: Any = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain; must run inside the caller's transaction."""
-    with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
-        event = AuditEvent(
-            seq=head.seq + 1,
-            occurred_at=clock.now(),
-            kind=kind,
-            actor_id=getattr(actor, "pk", None),
-            actor_label=str(getattr(actor, "email", "") or ""),
-            subject_type=subject_type,
-            subject_id=subject_id,
-            data=_normalize(data or {}),
-            prev_hash=head.hash,
-        )
-        event.hash = _digest(event)
-        event.save()
-        AuditHead.objects.filter(id=1).update(seq=event.seq, hash=event.hash)
+    """Add one event to the chain with the enclosing unit (or at once outside any unit)."""
+    event = AuditEvent(
+        occurred_at=clock.now(),
+        kind=kind,
+        actor_id=getattr(actor, "pk", None),
+        actor_label=str(getattr(actor, "email", "") or ""),
+        subject_type=subject_type,
+        subject_id=subject_id,
+        data=_normalize(data or {}),
+    )
+    frames = _frames()
+    if frames:
+        frames[-1].append(event)
+    else:
+        with unit():
+            frames[-1].append(event)
     return event
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Chain ``events`` after the head in one locked step (three statements for any number)."""
+    if not events:
+        return
+    head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+    seq, prev = head.seq, head.hash
+    for event in events:
+        seq += 1
+        event.seq, event.prev_hash = seq, prev
+        event.hash = prev = _digest(event)
+    AuditEvent.objects.bulk_create(events)
+    AuditHead.objects.filter(id=1).update(seq=seq, hash=prev)
 
 
 @dataclass(frozen=True)

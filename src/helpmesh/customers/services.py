@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from helpmesh.accounts.models import User
 from helpmesh.core import audit, clock
@@ -46,7 +46,7 @@ def create_organization(
     name: str, *, domains: str = "", shares_tickets: bool = False
 ) -> Organization:
     """Create a customer organization."""
-    with transaction.atomic():
+    with audit.unit():
         org = Organization.objects.create(
             name=name, domains=domains, shares_tickets=shares_tickets, created_at=clock.now()
         )
@@ -70,7 +70,7 @@ def create_customer(
         emails = [v for k, v in identities if k == IdentityKind.EMAIL]
         organization = organization_for_email(emails[0]) if emails else None
     try:
-        with transaction.atomic():
+        with audit.unit():
             customer = Customer.objects.create(
                 name=name,
                 organization=organization,
@@ -137,7 +137,7 @@ def customer_for_user(user: User) -> Customer:
     customer = Customer.objects.filter(user=user).first()
     if customer is not None:
         return customer
-    with transaction.atomic():
+    with audit.unit():
         customer = find(IdentityKind.EMAIL, user.email)
         if customer is None:
             return create_customer(
@@ -155,7 +155,7 @@ def update_customer(customer: Customer, *, actor: Any = None, **changes: Any) ->
     unknown = set(changes) - allowed
     if unknown:
         raise CustomerError(f"cannot change {sorted(unknown)}", field=sorted(unknown)[0])
-    with transaction.atomic():
+    with audit.unit():
         for key, value in changes.items():
             setattr(customer, key, value)
         customer.updated_at = clock.now()
@@ -171,7 +171,7 @@ def add_identity(
     """Attach another address or handle to a profile."""
     value = normalize_identity(kind, value)
     try:
-        with transaction.atomic():
+        with audit.unit():
             identity = CustomerIdentity.objects.create(customer=customer, kind=kind, value=value)
             audit.record(
                 "customer.identity_added",
@@ -207,7 +207,7 @@ def absorb_profile(survivor: Customer, absorbed: Customer, *, actor: Any = None)
         raise CustomerError("cannot merge a customer into itself", field="source_id")
     if absorbed.merged_into_id or survivor.merged_into_id:
         raise CustomerError("that customer was already merged", field="source_id", code="merged")
-    with transaction.atomic():
+    with audit.unit():
         moved = list(absorbed.identities.values_list("kind", "value"))
         absorbed.identities.update(customer=survivor, is_primary=False)
         if absorbed.user_id and not survivor.user_id:
@@ -221,7 +221,7 @@ def absorb_profile(survivor: Customer, absorbed: Customer, *, actor: Any = None)
 
 def delete_customer(customer: Customer, *, actor: Any = None) -> None:
     """Delete a profile with no tickets (the caller checks; the database protects tickets)."""
-    with transaction.atomic():
+    with audit.unit():
         audit.record(
             "customer.deleted", "customer", customer.pk, actor=actor, data={"name": customer.name}
         )

@@ -10,13 +10,11 @@ import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from django.db import transaction
-
 from helpmesh.accounts import services as accounts
 from helpmesh.accounts.models import Role, Team, User
 from helpmesh.conversations import services
 from helpmesh.conversations.models import Channel, Priority, Status, Ticket
-from helpmesh.core import clock
+from helpmesh.core import audit, clock
 from helpmesh.customers import services as customers
 from helpmesh.customers.models import Customer, IdentityKind
 from helpmesh.demo import catalog
@@ -47,13 +45,13 @@ def seed(
     """Create teams, agents, customers and ``tickets`` tickets spread over ``days`` days."""
     rng = random.Random(rng_seed)
     start = clock.now() - timedelta(days=days)
-    with clock.frozen(start - timedelta(days=1)), transaction.atomic():
+    with clock.frozen(start - timedelta(days=1)), audit.unit():
         teams = _teams()
         agents = _agents(teams)
         people = _customers(rng, customer_count)
     made = 0
     for batch_start in range(0, tickets, 100):
-        with transaction.atomic():
+        with audit.unit():  # one chain append per hundred tickets
             for _ in range(min(100, tickets - batch_start)):
                 _ticket(rng, start, days, teams, agents, people)
                 made += 1

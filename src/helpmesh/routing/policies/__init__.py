@@ -1,0 +1,78 @@
+"""Routing policies: one module per staff model, composed in the order of the model's layers.
+
+    decide(model, facts, world, now) -> Decision
+
+A pure function of plain snapshots and a time: no database, no clock, no randomness. The live
+system and the simulator call this same code (docs/adr/0009-routing-policy-is-pure.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from helpmesh.routing import assignment
+from helpmesh.routing.facts import Decision, TicketFacts, World
+from helpmesh.routing.policies import (
+    central,
+    department,
+    follow_the_sun,
+    skills,
+    swarming,
+    tiered,
+)
+from helpmesh.routing.spec import LayerSpec, ModelSpec
+
+
+@dataclass
+class Context:
+    """What a layer reads and writes; layers may refine ``facts`` (tier, required skills)."""
+
+    facts: TicketFacts
+    world: World
+    now: datetime
+    decision: Decision
+
+
+Apply = Callable[[LayerSpec, Context], None]
+LAYERS: dict[str, Apply] = {
+    "department": department.apply,
+    "central": central.apply,
+    "tiered": tiered.apply,
+    "skills": skills.apply,
+    "swarming": swarming.apply,
+    "follow_the_sun": follow_the_sun.apply,
+}
+
+
+def decide(model: ModelSpec, facts: TicketFacts, world: World, now: datetime) -> Decision:
+    """Run each layer of ``model`` in order, then assign within the chosen team."""
+    ctx = Context(facts, world, now, Decision(tier=facts.tier))
+    ctx.decision.note(f"model {model.name} at {now:%Y-%m-%d %H:%M} UTC for ticket #{facts.id}")
+    for layer in model.layers:
+        LAYERS[layer.kind](layer, ctx)
+    _assign(ctx)
+    decision = ctx.decision
+    decision.collaborators = [c for c in decision.collaborators if c != decision.assignee_id]
+    return decision
+
+
+def _assign(ctx: Context) -> None:
+    decision, facts = ctx.decision, ctx.facts
+    if decision.assignee_chosen:
+        return
+    team = ctx.world.teams.get(decision.team or "")
+    if team is None:
+        decision.note("assignment: no team chosen; the ticket waits in the shared queue")
+        return
+    if facts.assignee_id and facts.assignee_id in team.agent_ids and not _absent(ctx):
+        decision.assignee_id = facts.assignee_id
+        decision.note("assignment: the current assignee works in this team; kept")
+        return
+    assignment.choose(team, facts, ctx.world, ctx.now, decision)
+
+
+def _absent(ctx: Context) -> bool:
+    agent = ctx.world.agents.get(ctx.facts.assignee_id or 0)
+    return agent is None or agent.absent

@@ -1,0 +1,91 @@
+"""The public email_reply_parser corpora (GitHub's and Zapier's), checked against expectations.json.
+
+Each key of a case is one assertion; see the ``field_meanings`` in the JSON files.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from helpmesh.channels.email import reply
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "data" / "email_reply_parser"
+SETS = ["github_email_reply_parser", "zapier_email-reply-parser"]
+
+
+def _cases():
+    for name in SETS:
+        path = CORPUS / name / "expectations.json"
+        if not path.exists():
+            continue
+        for filename, case in json.loads(path.read_text())["cases"].items():
+            yield pytest.param(name, filename, case, id=f"{name.split('_')[0]}/{filename}")
+
+
+def _flags(parsed: reply.ParsedReply, attribute: str) -> list[bool]:
+    return [getattr(f, attribute) for f in parsed.fragments]
+
+
+def check(case: dict, text: str, *, stripped: bool = False) -> None:
+    """Assert every expectation in ``case`` about ``text``.
+
+    ``stripped``: compare fragments stripped, as the Python port the Zapier set was written for
+    reports them (the GitHub set keeps the Ruby gem's exact fragment text).
+    """
+    started = time.perf_counter()
+    parsed = reply.read(text)
+    elapsed = time.perf_counter() - started
+    frags = [f.content.strip() if stripped else f.content for f in parsed.fragments]
+    if "fragments" in case:
+        assert len(frags) == case["fragments"], frags
+    for attribute in ("quoted", "signature", "hidden"):
+        if attribute in case:
+            assert _flags(parsed, attribute) == case[attribute], (attribute, frags)
+    for index, expected in case.get("frag_equals", {}).items():
+        assert frags[int(index)] == expected
+    for index, needles in case.get("frag_contains", {}).items():
+        for needle in needles:
+            assert needle in frags[int(index)]
+    for index, patterns in case.get("frag_search_multiline", {}).items():
+        for pattern in patterns:
+            assert re.search(pattern, frags[int(index)], re.M), (pattern, frags[int(index)])
+    for index, patterns in case.get("frag_match_start", {}).items():
+        for pattern in patterns:
+            assert re.match(pattern, frags[int(index)]), (pattern, frags[int(index)])
+    visible = parsed.reply
+    if "reply_equals" in case:
+        assert visible == case["reply_equals"]
+    if "reply_strip_equals" in case:
+        assert visible.strip() == case["reply_strip_equals"]
+    for needle in case.get("reply_contains", []):
+        assert needle in visible
+    for needle in case.get("reply_not_contains", []):
+        assert needle not in visible
+    if case.get("reply_equals_visible_text"):
+        joined = "\n".join(f.content for f in parsed.fragments if not f.hidden).rstrip()
+        assert visible == joined.lstrip("\n")
+    if "max_seconds" in case:
+        assert elapsed < case["max_seconds"]
+
+
+@pytest.mark.parametrize(("corpus", "filename", "case"), list(_cases()))
+def test_corpus_expectation(corpus, filename, case):
+    with open(CORPUS / corpus / "emails" / filename, encoding="utf-8", newline="") as handle:
+        text = handle.read()
+    check(case, text, stripped=corpus.startswith("zapier"))
+
+
+def test_inline_cases_and_input_untouched():
+    data = json.loads((CORPUS / SETS[0] / "expectations.json").read_text())
+    for case in data.get("inline_cases", []):
+        text = case["input"]
+        before = str(text)
+        parsed = reply.read(text)
+        assert text == before
+        if "reply_equals" in case:
+            assert parsed.reply == case["reply_equals"]
