@@ -19,6 +19,7 @@ from rich.console import Console
 
 from helpmesh.channels.email.cli import add_mail_commands
 from helpmesh.routing.cli import add_model_commands
+from helpmesh.triage.cli import add_triage_commands
 
 console = Console(stderr=True)
 
@@ -65,7 +66,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     from helpmesh.core import worker
 
-    return worker.run(concurrency=args.concurrency)
+    return worker.run(concurrency=args.concurrency, schedule=not args.no_schedule)
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -97,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
     worker = sub.add_parser("worker", help="background task worker")
     worker.add_argument("--concurrency", type=int, default=2)
+    worker.add_argument(
+        "--no-schedule", action="store_true", help="do not enqueue periodic tasks from here"
+    )
     worker.set_defaults(func=cmd_worker)
     sub.add_parser("migrate", help="create or upgrade the database").set_defaults(func=cmd_migrate)
     audit = sub.add_parser("audit", help="the tamper-evident audit log")
@@ -104,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit_sub.add_parser("verify", help="check the hash chain").set_defaults(func=cmd_audit)
     add_mail_commands(sub)
     add_model_commands(sub)
+    add_triage_commands(sub)
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)

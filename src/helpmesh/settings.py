@@ -107,6 +107,14 @@ HELPMESH_TICKET_HOOKS: dict[str, list[str]] = {
     "updated": ["helpmesh.routing.steps.track_update", "helpmesh.automation.steps.on_updated"],
 }
 HELPMESH_SUPPORT_ADDRESS = config.env("HELPMESH_SUPPORT_ADDRESS", "support@example.com")
+# Periodic work the worker enqueues ({task path: seconds}; core.scheduler). The tasks claim rows,
+# so running several schedulers is safe.
+HELPMESH_PERIODIC_TASKS: dict[str, float] = {
+    "helpmesh.routing.tasks.sweep": 60,
+    "helpmesh.automation.tasks.time_triggers": 60,
+    "helpmesh.automation.tasks.retry_webhooks": 60,
+    "helpmesh.channels.email.tasks.poll_due_mailboxes": 15,
+}
 # How long configuration read on every ticket may be cached per process (core.config_cache).
 HELPMESH_CONFIG_CACHE_SECONDS = config.env_int("HELPMESH_CONFIG_CACHE_SECONDS", 5)
 

@@ -9,6 +9,8 @@ from django_tasks import DEFAULT_TASK_BACKEND_ALIAS
 from django_tasks.utils import get_random_id
 from django_tasks_db.management.commands.db_worker import Worker
 
+from helpmesh.core import scheduler
+
 
 def database_worker(*, interval: float = 0.5) -> Worker:
     """A worker over the database queue (the embedded default)."""
@@ -25,14 +27,20 @@ def database_worker(*, interval: float = 0.5) -> Worker:
 
 
 def start_in_thread() -> threading.Thread:
-    """Run the database worker beside the web server in this process (the demo does this)."""
+    """Run the database worker and the scheduler beside the web server (the demo does this)."""
     thread = threading.Thread(target=database_worker().run, name="helpmesh-worker", daemon=True)
     thread.start()
+    scheduler.start_in_thread()
     return thread
 
 
-def run(*, concurrency: int = 2) -> int:
-    """Run until stopped: Celery when HELPMESH_BROKER_URL is set, else the database worker."""
+def run(*, concurrency: int = 2, schedule: bool = True) -> int:
+    """Run until stopped: Celery when HELPMESH_BROKER_URL is set, else the database worker.
+
+    With ``schedule`` the periodic tasks (core.scheduler) are enqueued from this process too.
+    """
+    if schedule:
+        scheduler.start_in_thread()
     if settings.BROKER_URL:
         from helpmesh.celery_app import app
 

@@ -23,3 +23,11 @@ def poll_mailbox(mailbox_id: int) -> str:
     if mailbox is None:
         return "skipped: no such active mailbox"
     return imap.poll(mailbox).summary()
+
+
+@task()
+def poll_due_mailboxes() -> list[str]:
+    """Poll each mailbox whose interval has passed and retry failed sends (run periodically)."""
+    from helpmesh.channels.email import imap
+
+    return imap.poll_due()
