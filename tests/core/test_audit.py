@@ -77,3 +77,25 @@ def test_events_roll_back_with_the_change_they_describe(db):
         raise RuntimeError("the change failed")
     assert AuditEvent.objects.count() == 0
     assert problems() == []
+
+
+def test_a_unit_chains_its_events_together_at_commit(db):
+    with audit.unit():
+        audit.record("test.first", "ticket", 1)
+        assert AuditEvent.objects.count() == 0  # buffered until the unit ends
+        audit.record("test.second", "ticket", 1)
+    assert list(AuditEvent.objects.values_list("seq", "kind")) == [
+        (1, "test.first"),
+        (2, "test.second"),
+    ]
+    assert problems() == []
+
+
+def test_a_failed_inner_unit_drops_only_its_own_events(db):
+    with audit.unit():
+        audit.record("test.kept", "ticket", 1)
+        with pytest.raises(RuntimeError), audit.unit():
+            audit.record("test.dropped", "ticket", 1)
+            raise RuntimeError("inner change failed")
+    assert list(AuditEvent.objects.values_list("kind", flat=True)) == ["test.kept"]
+    assert problems() == []
