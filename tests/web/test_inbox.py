@@ -7,6 +7,7 @@ import pytest
 from helpmesh.conversations import services
 from helpmesh.conversations.models import Ticket
 from helpmesh.conversations.services import TicketChanges
+from helpmesh.routing import yaml_io
 
 
 def listed(client, **params) -> list[int]:
@@ -139,9 +140,11 @@ def test_bulk_without_a_change_asks_for_one(client, personas, three):
 
 
 def test_inbox_queries_do_not_grow_with_the_page(client, personas, django_assert_max_num_queries):
+    # SLA clocks on every ticket: the SLA column loads them in one query for the whole page.
+    yaml_io.apply_document({"sla_policies": [{"name": "All", "first_response_minutes": 60}]})
     client.force_login(personas.anna)
 
-    def queries_for(n: int) -> int:
+    def queries_for(n: int, **params) -> int:
         for i in range(n):
             ticket = personas.ticket_for(personas.alice_user, team=personas.team_a, subject=f"T{i}")
             services.update_ticket(
@@ -153,11 +156,14 @@ def test_inbox_queries_do_not_grow_with_the_page(client, personas, django_assert
         from django.test.utils import CaptureQueriesContext
 
         with CaptureQueriesContext(connection) as captured:
-            assert client.get("/inbox/").status_code == 200
+            response = client.get("/inbox/", params)
+            assert response.status_code == 200
+        assert len(response.context["page"].slas) == len(response.context["page"].rows)
         return len(captured.captured_queries)
 
     ten = queries_for(10)
     sixty = queries_for(50)
     assert ten == sixty
+    assert queries_for(0, sort="due") == ten
     with django_assert_max_num_queries(ten):
         client.get("/inbox/", {"sort": "priority", "tag": "a", "q": "T1"})

@@ -16,11 +16,22 @@ TOKEN_PREFIX = "hm_"  # noqa: S105 - a public marker, not a secret
 
 
 def create_user(
-    email: str, password: str | None, *, name: str = "", role: str = Role.CUSTOMER
+    email: str,
+    password: str | None,
+    *,
+    name: str = "",
+    role: str = Role.CUSTOMER,
+    password_hash: str | None = None,
 ) -> User:
-    """Create a person who can sign in; ``password=None`` makes a login-less account."""
+    """Create a person who can sign in; ``password=None`` makes a login-less account.
+
+    ``password_hash`` (from ``make_password``) lets bulk imports hash a shared password once.
+    """
     with audit.unit():
         user = User.objects.create_user(email=email, password=password, name=name, role=role)
+        if password_hash:
+            User.objects.filter(pk=user.pk).update(password=password_hash)
+            user.password = password_hash
         audit.record("user.created", "user", user.pk, data={"email": user.email, "role": role})
     return user
 

@@ -8,6 +8,10 @@ TEAMS = {
     "Shipping": "Deliveries, returns and damaged goods",
     "Accounts": "Profile changes, data requests and account closure",
 }
+# Second-line teams: no customer writes to them directly; tickets reach them by escalation.
+ESCALATION_TEAMS = {
+    "Engineering": "Tier 2 for Technical Support: bugs, outages and integrations",
+}
 
 TOPICS: dict[str, list[tuple[str, str, list[str]]]] = {
     "Billing": [
@@ -166,6 +170,12 @@ CUSTOMER_FOLLOW_UPS = [
     "One more question: will this happen again next month?",
 ]
 
+HANDOFF_NOTES = [
+    "Reproduced on the latest release; stack trace is in the logs. Needs a code fix.",
+    "Not a configuration problem: same error on a clean test account. Over to engineering.",
+    "Customer's integration is fine; our side returns the error. Request id in the first message.",
+]
+
 INTERNAL_NOTES = [
     "Checked the logs: same issue as last week, linked to the incident.",
     "Customer is on the enterprise plan; prioritize.",
@@ -241,4 +251,6 @@ AGENTS = [
     ("fatima@example.com", "Fatima Zahra", ["Accounts"]),
     ("oskar@example.com", "Oskar Lind", ["Technical Support", "Shipping"]),
     ("nora@example.com", "Nora Kelly", ["Billing", "Shipping"]),
+    ("kai@example.com", "Kai Brandt", ["Engineering"]),
+    ("ruth@example.com", "Ruth Adeyemi", ["Engineering"]),
 ]

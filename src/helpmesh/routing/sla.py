@@ -182,6 +182,22 @@ def describe(row: TicketSla, now: datetime | None = None) -> dict[str, Any]:
     }
 
 
+def paused_time_left(ticket: Ticket | int) -> dict[str, float]:
+    """Read-only: open-time seconds left on each clock a pause stopped (``{}`` when none).
+
+    A paused clock has no due time, so this is what the ticket sidebar shows instead.
+    """
+    ticket_id = ticket if isinstance(ticket, int) else ticket.pk
+    row = TicketSla.objects.filter(ticket_id=ticket_id).only("state").first()
+    if row is None:
+        return {}
+    return {
+        metric: max(c.target - c.spent, 0.0)
+        for metric, c in clocks(row).items()
+        if c.run_since is None
+    }
+
+
 def order_by_due(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     """``tickets`` annotated with ``sla_due`` and ordered due-soonest first (no SLA last)."""
     return tickets.annotate(sla_due=F("sla__next_due_at")).order_by(

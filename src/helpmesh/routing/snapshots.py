@@ -33,7 +33,11 @@ _model_cache: dict[tuple[int, datetime], ModelSpec] = {}
 
 
 def all_calendars() -> dict[str, calendars.BusinessCalendar]:
-    """Every stored calendar by slug, with its holidays."""
+    """Every stored calendar by slug, with its holidays (cached briefly: core.config_cache)."""
+    return config_cache.cached("routing.calendars", _load_calendars)
+
+
+def _load_calendars() -> dict[str, calendars.BusinessCalendar]:
     rows = Calendar.objects.prefetch_related("holidays")
     return {
         c.slug: calendars.from_config(

@@ -49,7 +49,9 @@ def track_update(
         or changes.add_tags
         or changes.remove_tags
     )
-    if touched or changes.team is not None:
+    # Routing's own first decision is followed by route()'s sla.attach: no need to do it twice.
+    first_routing = reason == "routing: received"
+    if (touched or changes.team is not None) and not first_routing:
         sla.retarget(ticket)
     # Only people's edits re-decide (a specialist criterion may now hold); the system's own
     # changes (reason set) never loop back into routing. A manual team or assignee choice wins.

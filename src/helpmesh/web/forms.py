@@ -80,6 +80,19 @@ class TicketForm(forms.Form):
         return changes
 
 
+class EscalateForm(forms.Form):
+    """Send the ticket one tier up (tiered support models); the next tier reads the note."""
+
+    note = forms.CharField(
+        label="Handoff note",
+        max_length=10_000,
+        widget=forms.Textarea(
+            attrs={"rows": 3, "placeholder": "What you found and what the next tier should do"}
+        ),
+        error_messages={"required": "An escalation needs a handoff note."},
+    )
+
+
 class MergeForm(forms.Form):
     target = forms.IntegerField(min_value=1, label="Merge into ticket #")
 
@@ -117,7 +130,12 @@ class InboxFilters(forms.Form):
     """The query string of the inbox; unknown values fall back to the defaults."""
 
     VIEWS = [("mine", "Mine"), ("unassigned", "Unassigned"), ("teams", "My teams"), ("all", "All")]
-    SORTS = [("updated", "Last updated"), ("created", "Newest"), ("priority", "Priority")]
+    SORTS = [
+        ("updated", "Last updated"),
+        ("created", "Newest"),
+        ("priority", "Priority"),
+        ("due", "Due soonest"),
+    ]
 
     view = forms.ChoiceField(choices=VIEWS, required=False)
     q = forms.CharField(required=False, max_length=200)

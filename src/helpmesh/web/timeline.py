@@ -39,7 +39,12 @@ def build(ticket: Ticket, messages: QuerySet[Message]) -> list[Entry]:
     events = [e for e in audit.events_for("ticket", ticket.pk) if e.kind not in HIDDEN]
     names = _Names.load(events)
     entries = [Entry(m.created_at, message=m) for m in messages_for_display(messages)]
-    entries += [Entry(e.occurred_at, sentence=names.sentence(e)) for e in events]
+    said: set[tuple[datetime, str]] = set()
+    for event in events:
+        sentence = names.sentence(event)
+        if (event.occurred_at, sentence) not in said:  # e.g. SLA clocks attached twice at once
+            said.add((event.occurred_at, sentence))
+            entries.append(Entry(event.occurred_at, sentence=sentence))
     return sorted(entries, key=lambda entry: (entry.at, entry.message is None))
 
 
@@ -102,6 +107,17 @@ def _assigned(names: _Names, data: dict[str, Any]) -> str:
     return f"unassigned {names.user(data.get('from'))}"
 
 
+def _routed(names: _Names, data: dict[str, Any]) -> str:
+    if data.get("kind") in ("escalate", "sla_escalate"):
+        return f"escalated the ticket to tier {data.get('tier')}"
+    rule = str(data.get("rule") or "").partition("/")[2]
+    return f"routed the ticket by rule “{rule}”" if rule else "routed the ticket"
+
+
+def _metric(data: dict[str, Any]) -> str:
+    return str(data.get("metric") or "").replace("_", " ")
+
+
 _DESCRIBE: dict[str, Any] = {
     "ticket.created": lambda n, d: "opened the ticket",
     "ticket.status_changed": lambda n, d: (
@@ -123,4 +139,11 @@ _DESCRIBE: dict[str, Any] = {
     "ticket.merged_away": lambda n, d: f"merged this ticket into #{d.get('into')}",
     "ticket.linked": lambda n, d: f"linked this ticket to #{d.get('target')}",
     "ticket.requester_changed": lambda n, d: "changed the requester (customer profiles merged)",
+    "email.sent": lambda n, d: f"emailed the customer ({d.get('kind') or 'message'})",
+    "routing.decided": _routed,
+    "sla.attached": lambda n, d: f"started the SLA clocks ({d.get('policy')} policy)",
+    "sla.retargeted": lambda n, d: f"moved the SLA to the {d.get('policy')} policy",
+    "sla.warning": lambda n, d: f"warned that {_metric(d)} is due soon",
+    "sla.breached": lambda n, d: f"recorded an SLA breach: {_metric(d)}",
+    "sla.notified": lambda n, d: "sent an SLA notice to " + ", ".join(d.get("to") or ["no one"]),
 }

@@ -17,5 +17,6 @@ urlpatterns = [
     path("inbox/tickets/<int:ticket_id>/reply/", ticket.reply, name="reply"),
     path("inbox/tickets/<int:ticket_id>/update/", ticket.update, name="update"),
     path("inbox/tickets/<int:ticket_id>/merge/", ticket.merge, name="merge"),
+    path("inbox/tickets/<int:ticket_id>/escalate/", ticket.escalate, name="escalate"),
     path("attachments/<int:attachment_id>/", attachments.download, name="attachment"),
 ]

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
 from django import template
 
 from helpmesh.conversations.models import Message
+from helpmesh.web import routing_cards
 
 register = template.Library()
 
@@ -47,3 +52,21 @@ def filesize(size: int) -> str:
             return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{value:.1f} GB"
+
+
+@register.filter
+def due_in(due: datetime | None) -> str:
+    """An SLA due time relative to now: "in 3h 20m" or "2h 5m overdue"."""
+    return routing_cards.relative_due(due) if due else ""
+
+
+@register.filter
+def overdue(due: datetime | None) -> bool:
+    """True once ``due`` has passed (the inbox shows it in red)."""
+    return routing_cards.is_overdue(due)
+
+
+@register.filter
+def item(mapping: Mapping[Any, Any] | None, key: Any) -> Any:
+    """``mapping[key]`` or None: ``{% with s=page.slas|item:t.pk %}``."""
+    return mapping.get(key) if mapping else None

@@ -1,4 +1,5 @@
-"""One ticket for an agent: header, timeline, reply box, side panel, merge, customer sidebar."""
+"""One ticket for an agent: header, timeline, reply box, side panel (properties, SLA, routing
+and escalation), merge, customer sidebar."""
 
 from __future__ import annotations
 
@@ -20,10 +21,11 @@ from helpmesh.conversations.permissions import (
     visible_messages,
     visible_tickets,
 )
-from helpmesh.web import timeline
+from helpmesh.routing import services as routing
+from helpmesh.web import routing_cards, timeline
 from helpmesh.web.access import agent_required, current_user, is_htmx, visible_ticket_or_404
 from helpmesh.web.errors import add_ticket_error
-from helpmesh.web.forms import MergeForm, ReplyForm, TicketForm
+from helpmesh.web.forms import EscalateForm, MergeForm, ReplyForm, TicketForm
 from helpmesh.web.uploads import attachments_from
 
 
@@ -43,6 +45,9 @@ def _page(request: HttpRequest, user: User, ticket: Ticket, **forms_: Any) -> Ht
         "reply": forms_.get("reply") or _blank_reply(user),
         "edit": forms_.get("edit") or TicketForm(initial=_current(ticket)),
         "merge": forms_.get("merge") or MergeForm(),
+        "escalate": forms_.get("escalate") or EscalateForm(),
+        "routing": routing_cards.routing_card(ticket),
+        "sla": routing_cards.sla_card(ticket),
         "can_edit": can_edit_ticket(user),
         "requester_email": ticket.requester.primary_address(),
         "organization": ticket.organization,
@@ -120,6 +125,7 @@ def _conversation_fragment(
         "reply": form,
         "sent": sent,
         "edit": TicketForm(initial=_current(ticket)),
+        "sla": routing_cards.sla_card(ticket),  # a reply meets or starts response clocks
         "can_edit": can_edit_ticket(user),
         **_conversation(user, ticket),
     }
@@ -156,6 +162,32 @@ def merge(request: HttpRequest, ticket_id: int) -> HttpResponse:
             messages.success(request, f"Merged #{ticket.pk} into #{target.pk}.")
             return redirect("web:ticket", ticket_id=target.pk)
     return _page(request, user, ticket, merge=form)
+
+
+@require_POST
+@agent_required
+def escalate(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """Send the ticket one tier up with a handoff note (tiered support models)."""
+    user = current_user(request)
+    ticket = visible_ticket_or_404(user, ticket_id)
+    form = EscalateForm(request.POST)
+    if not form.is_valid():
+        return _page(request, user, ticket, escalate=form)
+    if not can_edit_ticket(user):
+        form.add_error(None, "Light agents cannot escalate tickets.")
+        return _page(request, user, ticket, escalate=form)
+    try:
+        decision = routing.escalate(ticket, actor=user, note=form.cleaned_data["note"])
+    except TicketError as exc:  # no tiers, already at the top, ...
+        add_ticket_error(form, exc)
+        return _page(request, user, ticket, escalate=form)
+    ticket.refresh_from_db()
+    where = f"tier {decision.tier}" + (f" ({ticket.team})" if ticket.team else "")
+    who = f", assigned to {ticket.assignee}" if ticket.assignee else ""
+    messages.success(request, f"Escalated #{ticket.pk} to {where}{who}.")
+    if not visible_tickets(user).filter(pk=ticket.pk).exists():
+        return redirect("web:inbox")  # the next tier's team is not one this agent sees
+    return redirect("web:ticket", ticket_id=ticket.pk)
 
 
 def _attempt(form: forms.Form, action: Any) -> bool:

@@ -1,0 +1,156 @@
+"""The demo desk's support model and SLA policies, as the YAML an admin would apply.
+
+Applied by ``seed`` through ``routing.yaml_io.apply_document`` before any ticket exists, so every
+demo ticket is routed (with a readable trace) and carries SLA clocks. Same format as
+``helpmesh model apply`` (docs/adr/0010-support-model-yaml-format.md).
+
+- Department model: Billing, Technical Support, Shipping and Accounts, chosen by tags, then by
+  triage's intent (its labels are team names when trained on resolved tickets), then by keywords
+  in the subject; anything else goes to Technical Support.
+- Technical Support is tier 1 of two; tier 2 is Engineering. API errors go straight up, bugs
+  after a day in tier 1, and agents escalate by hand with a handoff note. The tiered layer runs
+  first because it names a team for every ticket; the department layer then picks the real
+  team (tier 2 stays with Engineering).
+- Least-loaded assignment in every team; EMEA business hours (Berlin, Mon-Fri 08:00-18:00) with
+  public holidays.
+- SLA by priority: urgent 1 h first response around the clock; high 4 h, normal 8 h and
+  low 24 h in EMEA business hours.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from helpmesh.routing import yaml_io
+
+NAME = "demo-departments"
+
+DOCUMENT = """
+version: 1
+calendars:
+  - slug: emea-business
+    timezone: Europe/Berlin
+    hours:
+      mon: ["08:00-18:00"]
+      tue: ["08:00-18:00"]
+      wed: ["08:00-18:00"]
+      thu: ["08:00-18:00"]
+      fri: ["08:00-18:00"]
+    holidays:
+      - {date: "2025-12-25", name: Christmas Day}
+      - {date: "2025-12-26", name: Boxing Day}
+      - {date: "2026-01-01", name: New Year's Day}
+      - {date: "2026-05-01", name: Labour Day}
+      - {date: "2026-10-03", name: German Unity Day}
+      - {date: "2026-12-25", name: Christmas Day}
+      - {date: "2026-12-26", name: Boxing Day}
+      - {date: "2027-01-01", name: New Year's Day}
+      - {date: "2027-05-01", name: Labour Day}
+  - slug: always-on
+    timezone: UTC
+    hours:
+      mon: ["00:00-24:00"]
+      tue: ["00:00-24:00"]
+      wed: ["00:00-24:00"]
+      thu: ["00:00-24:00"]
+      fri: ["00:00-24:00"]
+      sat: ["00:00-24:00"]
+      sun: ["00:00-24:00"]
+teams:
+  - {team: billing, calendar: emea-business, region: EMEA, assignment: least_loaded}
+  - {team: technical-support, calendar: emea-business, region: EMEA, assignment: least_loaded}
+  - {team: shipping, calendar: emea-business, region: EMEA, assignment: least_loaded}
+  - {team: accounts, calendar: emea-business, region: EMEA, assignment: least_loaded}
+  - {team: engineering, calendar: emea-business, region: EMEA, assignment: least_loaded}
+models:
+  - name: demo-departments
+    description: Four departments; Technical Support escalates to Engineering.
+    active: true
+    layers:
+      - kind: tiered
+        settings: {levels: [technical-support, engineering]}
+        rules:
+          - name: API errors go straight to engineering
+            when: {tags_all: [api, bug]}
+            then: {tier: 2}
+          - name: bugs open a day in tier 1
+            when: {team: technical-support, tags_any: [bug], time_in_tier_minutes: 1440}
+            then: {tier: 2}
+      - kind: department
+        settings: {default_team: technical-support}
+        rules:
+          - name: tier 2 is engineering
+            when: {tier: 2}
+            then: {team: engineering}
+          - name: billing tags
+            when: {tags_any: [refund, duplicate-charge, invoice, plan-change, payment]}
+            then: {team: billing}
+          - name: shipping tags
+            when: {tags_any: [where-is-my-order, damaged, return, address-change]}
+            then: {team: shipping}
+          - name: accounts tags
+            when: {tags_any: [data-request, closure, profile, permissions]}
+            then: {team: accounts}
+          - name: technical tags
+            when: {tags_any: [login, 2fa, api, bug, reports, mobile]}
+            then: {team: technical-support}
+          - name: billing intent
+            when: {intent: Billing, min_confidence: 0.7}
+            then: {team: billing}
+          - name: shipping intent
+            when: {intent: Shipping, min_confidence: 0.7}
+            then: {team: shipping}
+          - name: accounts intent
+            when: {intent: Accounts, min_confidence: 0.7}
+            then: {team: accounts}
+          - name: billing keywords
+            when: {subject_contains: [invoice, refund, charged, payment, billing, subscription]}
+            then: {team: billing}
+          - name: shipping keywords
+            when: {subject_contains: [order, delivery, package, parcel, shipping, return]}
+            then: {team: shipping}
+          - name: accounts keywords
+            when: {subject_contains: [account, delete my, gdpr, my data, email address]}
+            then: {team: accounts}
+sla_policies:
+  - name: Urgent
+    when: {priority: urgent}
+    first_response_minutes: 60
+    next_response_minutes: 120
+    resolution_minutes: 480
+    warn_before_minutes: 15
+    calendar: always-on
+    on_breach: [notify]
+  - name: High
+    when: {priority: high}
+    first_response_minutes: 240
+    next_response_minutes: 480
+    resolution_minutes: 1440
+    warn_before_minutes: 30
+    calendar: emea-business
+  - name: Normal
+    when: {priority: normal}
+    first_response_minutes: 480
+    next_response_minutes: 600
+    resolution_minutes: 3000
+    warn_before_minutes: 60
+    calendar: emea-business
+  - name: Low
+    when: {priority: low}
+    first_response_minutes: 1440
+    next_response_minutes: 1440
+    resolution_minutes: 6000
+    warn_before_minutes: 60
+    calendar: emea-business
+"""
+
+
+def document() -> dict[str, Any]:
+    """The model as a document (a fresh copy: ``apply_document`` may keep references)."""
+    loaded: dict[str, Any] = yaml_io.load(DOCUMENT)
+    return loaded
+
+
+def apply() -> dict[str, int]:
+    """Validate and apply the demo model; the teams it names must exist."""
+    return yaml_io.apply_document(document())
