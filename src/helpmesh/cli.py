@@ -19,6 +19,7 @@ from rich.console import Console
 
 from helpmesh.channels.email.cli import add_mail_commands
 from helpmesh.routing.cli import add_model_commands
+from helpmesh.triage.cli import add_triage_commands
 
 console = Console(stderr=True)
 
@@ -107,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit_sub.add_parser("verify", help="check the hash chain").set_defaults(func=cmd_audit)
     add_mail_commands(sub)
     add_model_commands(sub)
+    add_triage_commands(sub)
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)

@@ -102,9 +102,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = HELPMESH_MAX_MESSAGE_ATTACHMENTS_BYTES * 2
 # Steps that higher layers (triage, routing, SLAs) run after ticket changes: conversations.hooks.
 HELPMESH_TICKET_HOOKS: dict[str, list[str]] = {
     # triage.classify goes first in "received" (it writes intent for the routing rules).
-    "received": ["helpmesh.routing.steps.route", "helpmesh.automation.steps.on_received"],
+    "received": [
+        "helpmesh.triage.steps.classify",
+        "helpmesh.routing.steps.route",
+        "helpmesh.automation.steps.on_received",
+    ],
     "message_added": ["helpmesh.routing.steps.track_message"],
-    "updated": ["helpmesh.routing.steps.track_update", "helpmesh.automation.steps.on_updated"],
+    "updated": [
+        "helpmesh.routing.steps.track_update",
+        "helpmesh.automation.steps.on_updated",
+        "helpmesh.channels.email.steps.notify_status_change",
+    ],
 }
 HELPMESH_SUPPORT_ADDRESS = config.env("HELPMESH_SUPPORT_ADDRESS", "support@example.com")
 # Periodic work the worker enqueues ({task path: seconds}; core.scheduler). The tasks claim rows,
@@ -114,6 +122,7 @@ HELPMESH_PERIODIC_TASKS: dict[str, float] = {
     "helpmesh.automation.tasks.time_triggers": 60,
     "helpmesh.automation.tasks.retry_webhooks": 60,
     "helpmesh.channels.email.tasks.poll_due_mailboxes": 15,
+    "helpmesh.triage.tasks.retrain": 86400,  # skips while the model is younger than 20 h
 }
 # How long configuration read on every ticket may be cached per process (core.config_cache).
 HELPMESH_CONFIG_CACHE_SECONDS = config.env_int("HELPMESH_CONFIG_CACHE_SECONDS", 5)

@@ -3,6 +3,10 @@
 Installs ``dovecot-imapd`` with apt when it is missing (scripts/test.sh lists it in
 HELPMESH_APT_PACKAGES), writes a config, a passwd file and a Maildir under a temp folder, and
 runs ``dovecot -F`` on a free high port. Test mail is delivered by writing Maildir files.
+
+With a certificate (``make_certificate``: a throwaway self-signed one for localhost and
+127.0.0.1, valid one day) it also speaks TLS: STARTTLS on the plain port and implicit TLS
+(imaps) on ``tls_port``. Clients verify it by using the certificate as their CA file.
 """
 
 from __future__ import annotations
@@ -32,11 +36,52 @@ def ensure_installed() -> str | None:
     )
 
 
+def make_certificate(folder: Path) -> tuple[Path, Path] | None:
+    """A self-signed certificate and key for localhost/127.0.0.1 (None without openssl)."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        return None
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
 class Dovecot:
     """One running server: ``deliver`` drops a message into the user's INBOX."""
 
-    def __init__(self, binary: str, root: Path, port: int) -> None:
+    def __init__(
+        self,
+        binary: str,
+        root: Path,
+        port: int,
+        *,
+        tls: tuple[Path, Path] | None = None,
+        tls_port: int = 0,
+        oauth2_url: str = "",
+    ) -> None:
         self.binary, self.root, self.port = binary, root, port
+        self.tls, self.tls_port, self.oauth2_url = tls, tls_port, oauth2_url
         self.maildir = root / "mail" / USER
         self.process: subprocess.Popen | None = None
 
@@ -66,9 +111,9 @@ state_dir = {root}/state
 log_path = {root}/dovecot.log
 listen = 127.0.0.1
 protocols = imap
-ssl = no
+{self._ssl()}
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login{" xoauth2 oauthbearer" if self.oauth2_url else ""}
 mail_location = maildir:{root}/mail/%u
 first_valid_uid = 0
 default_internal_user = nobody
@@ -78,6 +123,7 @@ passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {root}/passwd
 }}
+{self._oauth2_passdb()}
 userdb {{
   driver = static
   args = uid=65534 gid=65534 home={root}/home/%u
@@ -88,7 +134,9 @@ service imap-login {{
     port = {self.port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {self.tls_port if self.tls else 0}
+    ssl = yes
   }}
 }}
 service anvil {{
@@ -98,6 +146,24 @@ service imap-login {{
   chroot =
 }}
 """
+
+    def _ssl(self) -> str:
+        if self.tls is None:
+            return "ssl = no"
+        cert, key = self.tls
+        return f"ssl = yes\nssl_cert = <{cert}\nssl_key = <{key}\nssl_min_protocol = TLSv1.2"
+
+    def _oauth2_passdb(self) -> str:
+        """XOAUTH2/OAUTHBEARER tokens checked against a token introspection endpoint."""
+        if not self.oauth2_url:
+            return ""
+        settings = self.root / "oauth2.conf.ext"
+        settings.write_text(
+            f"introspection_mode = post\nintrospection_url = {self.oauth2_url}\n"
+            "username_attribute = username\nactive_attribute = active\nactive_value = true\n"
+        )
+        mechanisms = "xoauth2 oauthbearer"
+        return f"passdb {{\n  driver = oauth2\n  mechanisms = {mechanisms}\n  args = {settings}\n}}"
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + 20

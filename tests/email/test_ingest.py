@@ -143,3 +143,36 @@ def test_received_message_ids_are_remembered_for_threading(mailbox):
     result = services.ingest(eml("gmail_reply.eml"))
     ref = MailRef.objects.get()
     assert ref.ticket_id == result.ticket_id and ref.address == "alice@example.com"
+
+
+def test_a_bounce_for_our_mail_fails_it_and_shows_on_its_ticket(
+    mailbox, personas, django_capture_on_commit_callbacks
+):
+    from helpmesh.channels.email.models import OutboundMail
+    from helpmesh.conversations import services as tickets
+    from helpmesh.core import audit
+
+    mailbox.send_acknowledgement = False
+    mailbox.save()
+    first = services.ingest(compose("carl@example.com", message_id="<carl-1@example.com>"))
+    ticket = Ticket.objects.get(pk=first.ticket_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        tickets.add_message(
+            ticket, tickets.NewMessage("Try this."), channel="web", author_user=personas.anna
+        )
+    sent = OutboundMail.objects.get()
+    assert sent.status == "sent"
+    # the DSN fixture returns the headers of a mail with this Message-ID
+    OutboundMail.objects.filter(pk=sent.pk).update(
+        message_id="<hm.1.5f3a9c0e2b7d4e61@helpmesh.test>"
+    )
+    result = services.ingest(eml("bounce_dsn_ours.eml"), mailbox=mailbox)
+    assert result.outcome == "ignored" and Ticket.objects.count() == 1
+    sent.refresh_from_db()
+    assert sent.status == "failed" and "5.1.1" in sent.last_error
+    # audit.events_for("ticket", id) is what the ticket page's timeline shows
+    [event] = [e for e in audit.events_for("ticket", ticket.pk) if e.kind == "email.bounced"]
+    assert event.data["recipient"] == "carl@example.com" and event.data["mail"] == sent.pk
+    assert "User unknown" in event.data["reason"]
+    identity = CustomerIdentity.objects.get(value="carl@example.com")
+    assert identity.failing_since is not None

@@ -7,23 +7,15 @@ from datetime import UTC, datetime
 
 import pytest
 
+# A module of its own: with several conftest.py files, "conftest.x" names the wrong one.
+from routing_fakes import PREDICTIONS
+
 from helpmesh.accounts import services as accounts
 from helpmesh.accounts.models import Role, Team, User
 from helpmesh.conversations import hooks, pipeline
 from helpmesh.conversations.models import Ticket
 from helpmesh.core import clock
 from helpmesh.routing import services, snapshots, yaml_io
-
-# subject -> (intent, confidence): what the triage helper would predict.
-PREDICTIONS: dict[str, tuple[str, float]] = {}
-
-
-def fake_triage(ticket: Ticket, *, created_ticket: bool = False, **context) -> None:
-    """Stands in for helpmesh.triage: writes intent and confidence where routing reads them."""
-    if created_ticket and ticket.subject in PREDICTIONS:
-        intent, confidence = PREDICTIONS[ticket.subject]
-        fields = {**ticket.custom_fields, "intent": intent, "intent_confidence": confidence}
-        Ticket.objects.filter(pk=ticket.pk).update(custom_fields=fields)
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +24,7 @@ def with_triage(settings):
     snapshots.forget_model()  # test databases reuse ids and the frozen clock reuses times
     hooks._steps.cache_clear()
     hooks_conf = dict(settings.HELPMESH_TICKET_HOOKS)
-    hooks_conf["received"] = [f"{__name__}.fake_triage", *hooks_conf["received"]]
+    hooks_conf["received"] = ["routing_fakes.fake_triage", *hooks_conf["received"]]
     settings.HELPMESH_TICKET_HOOKS = hooks_conf
     yield
     hooks._steps.cache_clear()

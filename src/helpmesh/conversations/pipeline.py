@@ -73,19 +73,22 @@ class Receipt:
     duplicate: bool = False
 
 
-def receive(inbound: Inbound) -> Receipt:
+def receive(inbound: Inbound, *, unseen: bool = False) -> Receipt:
     """Record an inbound contact exactly once and return the ticket message it became.
 
     Raises InboundRejected (with the quarantined contact's id) when it cannot be processed;
-    the raw form is kept either way.
+    the raw form is kept either way. ``unseen=True``: the caller has just looked up this
+    (channel, source id) and found no contact at all, so the duplicate check and the look-up
+    before storing the raw form are skipped (a racing duplicate still ends in IntegrityError,
+    handled below).
     """
-    if inbound.source_id:
+    if inbound.source_id and not unseen:
         previous = _processed(inbound)
         if previous is not None:
             return previous
     try:
         with audit.unit():
-            return _process(inbound)
+            return _process(inbound, unseen=unseen)
     except IntegrityError:
         previous = _processed(inbound) if inbound.source_id else None
         if previous is None:
@@ -113,7 +116,7 @@ def _processed(inbound: Inbound) -> Receipt | None:
     )
 
 
-def _process(inbound: Inbound) -> Receipt:
+def _process(inbound: Inbound, *, unseen: bool = False) -> Receipt:
     customer = _identify(inbound.sender)
     message = services.NewMessage(inbound.body_text, inbound.body_html, inbound.attachments)
     at = inbound.received_at or clock.now()
@@ -132,7 +135,7 @@ def _process(inbound: Inbound) -> Receipt:
         )
         new_ticket = False
     _add_participants(ticket, inbound.cc, exclude=customer)
-    _keep(inbound, at, state=InboundState.PROCESSED, ticket=ticket, message=created)
+    _keep(inbound, at, state=InboundState.PROCESSED, unseen=unseen, ticket=ticket, message=created)
     hooks.run("received", ticket, message=created, created_ticket=new_ticket, inbound=inbound)
     return Receipt(ticket, created, customer, created_ticket=new_ticket)
 
@@ -220,11 +223,15 @@ def _open(inbound: Inbound, customer: Customer, message: services.NewMessage, at
 
 
 def _keep(
-    inbound: Inbound, at: datetime, *, state: str, error: str = "", **links
+    inbound: Inbound, at: datetime, *, state: str, error: str = "", unseen: bool = False, **links
 ) -> InboundContact:
     values = {"raw": inbound.raw, "received_at": at, "state": state, "error": error, **links}
     if not inbound.source_id:
         return InboundContact.objects.create(channel=inbound.channel, **values)
+    if unseen:  # the caller looked: nothing stored under this source id yet
+        return InboundContact.objects.create(
+            channel=inbound.channel, source_id=inbound.source_id, **values
+        )
     # A plain look-then-write, not update_or_create: that one wraps its insert in a savepoint,
     # four statements per message, and a racing duplicate is caught by receive() anyway.
     contact = InboundContact.objects.filter(

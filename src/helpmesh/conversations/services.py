@@ -288,6 +288,7 @@ def update_ticket(
     now = clock.now()
     with audit.unit():
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        status_before = locked.status
         changed = [
             _change_subject(locked, changes, actor),
             _change_priority(locked, changes, actor),
@@ -301,7 +302,14 @@ def update_ticket(
         if any(changed):
             locked.updated_at = now
             locked.save()
-            hooks.run("updated", locked, changes=changes, actor=actor, reason=reason)
+            hooks.run(
+                "updated",
+                locked,
+                changes=changes,
+                actor=actor,
+                reason=reason,
+                status_before=status_before,
+            )
     ticket.refresh_from_db()
     return ticket
 

@@ -97,3 +97,43 @@ def _recipients_in_text(body: str) -> list[str]:
     if not found:
         found = [m.group(1) for m in _ADDRESS_IN_TEXT.finditer(body[:4000])][:1]
     return list(dict.fromkeys(a.strip(".") for a in found))
+
+
+def original_message_ids(message: Message) -> list[str]:
+    """The Message-IDs of the mail a bounce reports on: from its returned headers or message
+    (text/rfc822-headers, message/rfc822), else its own In-Reply-To and References."""
+    from email.parser import HeaderParser
+
+    found: list[str] = []
+    for part in message.walk():
+        kind = part.get_content_type()
+        if kind == "text/rfc822-headers":
+            payload = part.get_payload(decode=True)
+            payload = payload if isinstance(payload, bytes) else b""
+            returned = HeaderParser().parsestr(payload.decode("utf-8", "replace"))
+            found += headers.message_ids(headers.raw_value(returned, "Message-ID"))
+        elif kind == "message/rfc822":
+            inner = part.get_payload()
+            if isinstance(inner, list) and inner and isinstance(inner[0], Message):
+                found += headers.message_ids(headers.raw_value(inner[0], "Message-ID"))
+    for name in ("In-Reply-To", "References"):
+        found += headers.message_ids(headers.raw_value(message, name))
+    return list(dict.fromkeys(found))
+
+
+def dsn_reasons(message: Message) -> dict[str, str]:
+    """Failed recipient -> "status diagnostic" from the delivery-status part ("" if none)."""
+    reasons: dict[str, str] = {}
+    for part in message.walk():
+        if part.get_content_type() != "message/delivery-status":
+            continue
+        blocks = part.get_payload()
+        for block in blocks if isinstance(blocks, list) else []:
+            if not isinstance(block, Message):
+                continue
+            recipient = str(block.get("Final-Recipient") or block.get("Original-Recipient") or "")
+            address = recipient.split(";", 1)[-1].strip().strip("<>").lower()
+            if "@" in address:
+                detail = f"{block.get('Status', '')} {block.get('Diagnostic-Code', '')}"
+                reasons[address] = " ".join(detail.split())
+    return reasons

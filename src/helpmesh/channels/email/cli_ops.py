@@ -44,18 +44,22 @@ def _mailbox(name: str | None):
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    """Import each message; non-zero when a source cannot be read or a message is quarantined."""
+    """Import each message, committed in batches; non-zero when a source cannot be read.
+
+    A Maildir message is flagged Seen (moved to cur/) once its batch has committed.
+    """
     from helpmesh.channels.email import services, sources
 
     mailbox, status = _mailbox(args.mailbox), 0
     counts: dict[str, int] = {}
     for source in args.sources:
         try:
-            for label, raw in sources.read(source):
-                result = services.ingest(raw, mailbox=mailbox)
-                counts[result.outcome] = counts.get(result.outcome, 0) + 1
-                if args.json:
-                    print(json.dumps({"source": label, **result.as_json()}), flush=True)
+            for batch in services.ingest_batches(sources.origins(source), mailbox=mailbox):
+                for origin, result in batch:
+                    origin.mark_seen()
+                    counts[result.outcome] = counts.get(result.outcome, 0) + 1
+                    if args.json:
+                        print(json.dumps({"source": origin.label, **result.as_json()}), flush=True)
         except OSError as exc:
             print(f"cannot read {source}: {exc}", file=sys.stderr)
             status = 1

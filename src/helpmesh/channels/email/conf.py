@@ -3,6 +3,8 @@ same name, which tests override), read when used, never at import time."""
 
 from __future__ import annotations
 
+import ssl
+
 from django.conf import settings
 
 from helpmesh import config
@@ -28,3 +30,13 @@ def inbound_token() -> str:
     return getattr(settings, "HELPMESH_EMAIL_INBOUND_TOKEN", None) or (
         config.env("HELPMESH_EMAIL_INBOUND_TOKEN", "") or ""
     )
+
+
+def tls_context() -> ssl.SSLContext:
+    """The context for IMAP and SMTP over TLS: certificates and host names are always verified,
+    against the system's CAs or, when HELPMESH_EMAIL_CA_FILE names a PEM file, against those
+    (a private CA, or a test server's self-signed certificate)."""
+    cafile = getattr(settings, "HELPMESH_EMAIL_CA_FILE", None) or config.env(
+        "HELPMESH_EMAIL_CA_FILE", ""
+    )
+    return ssl.create_default_context(cafile=cafile or None)

@@ -1,6 +1,9 @@
 """The IMAP poller: one poller per mailbox at a time (a lock row claim), and a message is
 marked seen, moved or deleted only after its import is committed.
 
+Messages are fetched and imported in batches (``services.BATCH_SIZE``: one ``UID FETCH``, one
+transaction and one flag change per batch), and a batch is flagged only after its commit.
+
 Killing a poller between the commit and the flag change just means the next poll fetches the
 message again; ``services.ingest`` sees its Message-ID (or raw digest) and does not store it
 twice. The lock expires after HELPMESH_EMAIL_LOCK_SECONDS, so a killed poller never blocks.
@@ -12,8 +15,8 @@ import contextlib
 import imaplib
 import logging
 import os
+import re
 import socket
-import ssl
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -60,7 +63,7 @@ def release(mailbox: Mailbox, owner: str, error: str = "") -> None:
 
 def connect(mailbox: Mailbox) -> imaplib.IMAP4:
     """Open and authenticate an IMAP session (TLS, STARTTLS or plain on loopback)."""
-    context = ssl.create_default_context()
+    context = conf.tls_context()
     if mailbox.imap_security == "ssl":
         client: imaplib.IMAP4 = imaplib.IMAP4_SSL(
             mailbox.imap_host, mailbox.imap_port, ssl_context=context, timeout=60
@@ -70,11 +73,16 @@ def connect(mailbox: Mailbox) -> imaplib.IMAP4:
         if mailbox.imap_security == "starttls":
             client.starttls(ssl_context=context)
     if mailbox.imap_oauth2_token:
-        auth = f"user={mailbox.imap_user}\x01auth=Bearer {mailbox.imap_oauth2_token}\x01\x01"
-        client.authenticate("XOAUTH2", lambda _: auth.encode())
+        auth = xoauth2(mailbox.imap_user, mailbox.imap_oauth2_token)
+        client.authenticate("XOAUTH2", lambda _: auth)
     else:
         client.login(mailbox.imap_user, mailbox.imap_password)
     return client
+
+
+def xoauth2(user: str, token: str) -> bytes:
+    """The SASL XOAUTH2 initial response (Google's and Microsoft's format; imaplib base64s it)."""
+    return f"user={user}\x01auth=Bearer {token}\x01\x01".encode()
 
 
 def poll(mailbox: Mailbox, *, owner: str | None = None) -> PollResult:
@@ -105,38 +113,47 @@ def _import_folder(client: imaplib.IMAP4, mailbox: Mailbox, result: PollResult) 
     status, data = client.uid("SEARCH", criteria)  # no CHARSET argument, as with None
     found = data[0] if status == "OK" and data and isinstance(data[0], bytes) else b""
     uids = [uid.decode("ascii") for uid in found.split()]
-    for uid in uids:
-        raw = _fetch(client, uid)
-        if raw is None:
-            continue
-        outcome = services.ingest(raw, mailbox=mailbox)  # commits before we touch the flags
-        result.fetched += 1
-        result.outcomes[outcome.outcome] = result.outcomes.get(outcome.outcome, 0) + 1
-        _after_import(client, mailbox, uid)
+    for start in range(0, len(uids), services.BATCH_SIZE):
+        fetched = _fetch(client, uids[start : start + services.BATCH_SIZE])
+        for batch in services.ingest_batches(fetched, mailbox=mailbox, size=len(fetched)):
+            for _, outcome in batch:  # committed: now the flags may change
+                result.fetched += 1
+                result.outcomes[outcome.outcome] = result.outcomes.get(outcome.outcome, 0) + 1
+            _after_import(client, mailbox, [uid for uid, _ in batch])
     if mailbox.after_import != AfterImport.SEEN and uids:
         client.expunge()
 
 
-def _fetch(client: imaplib.IMAP4, uid: str) -> bytes | None:
-    status, data = client.uid("FETCH", uid, "(BODY.PEEK[])")
+_UID = re.compile(rb"\bUID (\d+)")
+
+
+def _fetch(client: imaplib.IMAP4, uids: list[str]) -> list[tuple[str, bytes]]:
+    """The raw messages of ``uids`` in one ``UID FETCH`` (a message that vanished is left out)."""
+    status, data = client.uid("FETCH", ",".join(uids), "(UID BODY.PEEK[])")
     if status != "OK":
-        return None
+        return []
+    found: dict[str, bytes] = {}
     for item in data or []:
         if isinstance(item, tuple) and len(item) == 2:
-            return item[1]
-    return None
+            match = _UID.search(item[0])
+            if match:
+                found[match.group(1).decode("ascii")] = item[1]
+    return [(uid, found[uid]) for uid in uids if uid in found]
 
 
-def _after_import(client: imaplib.IMAP4, mailbox: Mailbox, uid: str) -> None:
+def _after_import(client: imaplib.IMAP4, mailbox: Mailbox, uids: list[str]) -> None:
+    if not uids:
+        return
+    uid_set = ",".join(uids)
     if mailbox.after_import == AfterImport.SEEN:
-        client.uid("STORE", uid, "+FLAGS", "(\\Seen)")
+        client.uid("STORE", uid_set, "+FLAGS", "(\\Seen)")
         return
     if mailbox.after_import == AfterImport.MOVE:
         target = _quote(mailbox.move_to or "Imported")
         client.create(target)  # fails harmlessly when it exists
-        if client.uid("COPY", uid, target)[0] != "OK":
+        if client.uid("COPY", uid_set, target)[0] != "OK":
             raise imaplib.IMAP4.error(f"cannot copy to {mailbox.move_to!r}")
-    client.uid("STORE", uid, "+FLAGS", "(\\Deleted \\Seen)")
+    client.uid("STORE", uid_set, "+FLAGS", "(\\Deleted \\Seen)")
 
 
 def _quote(folder: str) -> str:

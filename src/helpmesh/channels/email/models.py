@@ -26,6 +26,12 @@ class FollowUp(models.TextChoices):
     FOLLOW_UP = "follow_up", "Open a linked follow-up ticket"
 
 
+class StatusNotifications(models.TextChoices):
+    OFF = "off", "Never"
+    SOLVED = "solved", "When solved"
+    SOLVED_PENDING = "solved_pending", "When solved or pending (waiting for the customer)"
+
+
 class Mailbox(models.Model):
     """One support address: where mail is fetched (IMAP) and how replies leave (SMTP)."""
 
@@ -54,6 +60,12 @@ class Mailbox(models.Model):
     smtp_password = models.CharField(max_length=500, blank=True)
     follow_up = models.CharField(max_length=16, choices=FollowUp.choices, default="reopen")
     send_acknowledgement = models.BooleanField(default=True)
+    status_notifications = models.CharField(
+        max_length=16,
+        choices=StatusNotifications.choices,
+        default="solved",
+        help_text="mail the requester when an agent changes the ticket's status",
+    )
     locked_by = models.CharField(max_length=64, blank=True)
     locked_until = models.DateTimeField(null=True, blank=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
@@ -85,6 +97,7 @@ class MailRef(models.Model):
         Mailbox, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     address = models.CharField(max_length=254, blank=True)  # sender (in) or recipient (out)
+    automatic = models.BooleanField(default=False)  # received: auto-submitted, list, bounce
     created_at = models.DateTimeField()
 
     class Meta:

@@ -12,7 +12,9 @@ import secrets
 from datetime import timedelta
 
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend
 from django.db import transaction
+from django.utils.functional import cached_property
 
 from helpmesh.channels.email import addresses, conf, templates
 from helpmesh.channels.email.models import Direction, Mailbox, MailRef, OutboundMail, SendStatus
@@ -233,7 +235,7 @@ def _connection(mailbox: Mailbox | None):
     if mailbox is None or not mailbox.smtp_host:
         return get_connection()
     return get_connection(
-        "django.core.mail.backends.smtp.EmailBackend",
+        "helpmesh.channels.email.outbound.SMTPBackend",
         host=mailbox.smtp_host,
         port=mailbox.smtp_port,
         username=mailbox.smtp_user or None,
@@ -242,6 +244,17 @@ def _connection(mailbox: Mailbox | None):
         use_ssl=mailbox.smtp_security == "ssl",
         timeout=30,
     )
+
+
+class SMTPBackend(EmailBackend):
+    """Django's SMTP backend, verifying the server against ``conf.tls_context()`` (STARTTLS or
+    implicit TLS), so a private CA can be named in HELPMESH_EMAIL_CA_FILE."""
+
+    @cached_property
+    def ssl_context(self):
+        if self.ssl_certfile or self.ssl_keyfile:
+            return super().ssl_context
+        return conf.tls_context()
 
 
 def retry_due() -> int:

@@ -1,21 +1,30 @@
 """The email channel's write path: ingest raw MIME, list and retry the quarantine.
 
     ingest(raw, mailbox=None) -> Ingested
+    ingest_batches(((key, raw), ...), mailbox=None) -> batches of (key, Ingested), each committed
 
 parse -> filters (loop, bounce, own mail, threading, participants, size) -> pipeline.receive.
 Every message ends in exactly one place: a ticket message (raw kept by the pipeline), the
 quarantine (raw kept, reason shown, retryable) or ``IgnoredMail`` (bounces, our own mail).
+
+Bulk sources (IMAP fetches, Maildirs, mboxes) use ``ingest_batches``: one transaction, one commit
+and one audit-chain append per batch of ``BATCH_SIZE`` messages. Each message runs in its own
+savepoint, so a failing one is rolled back alone and quarantined; a batch is handed back only
+after its commit, which is when the caller may mark the messages in their mailbox.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
+from typing import TypeVar
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 
 from helpmesh.channels.email import filters, parser
-from helpmesh.channels.email.filters import Context
+from helpmesh.channels.email.filters import Context, loop
 from helpmesh.channels.email.models import Direction, IgnoredMail, Mailbox, MailRef
 from helpmesh.conversations import merging, pipeline
 from helpmesh.conversations.errors import InboundRejected, TicketError
@@ -23,6 +32,9 @@ from helpmesh.conversations.models import Channel, InboundContact, InboundState,
 from helpmesh.core import audit, clock
 
 log = logging.getLogger(__name__)
+
+BATCH_SIZE = 50
+K = TypeVar("K")
 
 
 @dataclass
@@ -43,23 +55,98 @@ class Ingested:
 
 def ingest(raw: bytes, *, mailbox: Mailbox | None = None, retry: bool = False) -> Ingested:
     """Turn one raw message into a ticket message exactly once, or keep it with a reason."""
-    mail = parser.parse(raw)
-    if not retry and _already_done(mail.source_id):
+    return _ingest(parser.parse(raw), mailbox, retry=retry)
+
+
+def ingest_batches(
+    items: Iterable[tuple[K, bytes]], *, mailbox: Mailbox | None = None, size: int = BATCH_SIZE
+) -> Iterator[list[tuple[K, Ingested]]]:
+    """Ingest ``(key, raw)`` pairs ``size`` at a time, one transaction per batch.
+
+    Yields each batch's ``(key, result)`` pairs after the batch has committed: only then may the
+    caller flag, move or delete those messages at their source. A message that fails is rolled
+    back to its own savepoint and quarantined (raw kept) without touching the rest of the batch.
+    """
+    pending = iter(items)
+    while chunk := list(islice(pending, max(size, 1))):
+        parsed = [(key, parser.parse(raw)) for key, raw in chunk]  # outside the write lock
+        senders = {m.sender.address.lower() for _, m in parsed if m.sender is not None}
+        with audit.unit(savepoint=False):  # nothing below is caught and carried on from
+            recent = loop.recent_counts(sorted(senders))  # the rate limit: one query a batch
+            results = [(key, _guarded(mail, mailbox, recent)) for key, mail in parsed]
+        yield results
+
+
+def _guarded(mail: parser.ParsedMail, mailbox: Mailbox | None, recent: dict[str, int]) -> Ingested:
+    """One message of a batch in its own savepoint; any failure quarantines the raw form."""
+    try:
+        with audit.unit():
+            return _ingest(mail, mailbox, guarded=True, recent=recent)
+    except TicketError as exc:  # incl. InboundRejected: its quarantine was rolled back with it
+        reason = exc.message
+    except Exception as exc:
+        log.exception("email %s could not be processed", mail.source_id)
+        reason = f"could not be processed: {type(exc).__name__}: {exc}"[:2000]
+    bare = pipeline.Inbound(
+        channel=Channel.EMAIL,
+        sender=pipeline.Sender("email", ""),
+        body_text="",
+        source_id=mail.source_id,
+        raw=mail.raw,
+    )
+    contact = pipeline.quarantine(bare, reason)
+    return Ingested("quarantined", mail.source_id, reason=reason, contact_id=contact.pk)
+
+
+def _ingest(
+    mail: parser.ParsedMail,
+    mailbox: Mailbox | None,
+    *,
+    retry: bool = False,
+    guarded: bool = False,
+    recent: dict[str, int] | None = None,
+) -> Ingested:
+    state, ignored, sent_by_us = _look_up(mail)
+    if not retry and (state == InboundState.PROCESSED or ignored):
         return Ingested("duplicate", mail.source_id)
-    context = filters.run(Context(mail=mail, mailbox=mailbox, retry=retry))
+    context = Context(
+        mail=mail, mailbox=mailbox, retry=retry, sent_by_us=sent_by_us, recent_by_sender=recent
+    )
+    context = filters.run(context)
     if context.outcome == filters.IGNORE:
         return _ignore(context)
     if context.outcome == filters.QUARANTINE:
         contact = pipeline.quarantine(_inbound(context), context.reason)
         return Ingested("quarantined", mail.source_id, reason=context.reason, contact_id=contact.pk)
-    return _receive(context)
+    return _receive(context, unseen=state is None, guarded=guarded)
 
 
-def _already_done(source_id: str) -> bool:
-    processed = InboundContact.objects.filter(
-        channel=Channel.EMAIL, source_id=source_id, state=InboundState.PROCESSED
-    ).exists()
-    return processed or IgnoredMail.objects.filter(source_id=source_id).exists()
+_LOOK_UP = (
+    "SELECT 'contact', state FROM {} WHERE channel = %s AND source_id = %s "
+    "UNION ALL SELECT 'ignored', '' FROM {} WHERE source_id = %s "
+    "UNION ALL SELECT 'sent', '' FROM {} WHERE message_id = %s AND direction = %s"
+)
+
+
+def _look_up(mail: parser.ParsedMail) -> tuple[str | None, bool, bool]:
+    """(state of a stored contact with this source id, ignored before, a Message-ID we sent).
+
+    The exactly-once check and the own-mail check in one statement: this runs for every message.
+    """
+    tables = [
+        connection.ops.quote_name(m._meta.db_table) for m in (InboundContact, IgnoredMail, MailRef)
+    ]
+    sql = _LOOK_UP.format(*tables)  # only table names are interpolated; values are parameters
+    source_id = mail.source_id
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [Channel.EMAIL.value, source_id, source_id, mail.message_id, Direction.OUT.value],
+        )
+        rows = cursor.fetchall()
+    state = next((value for kind, value in rows if kind == "contact"), None)
+    found = {kind for kind, _ in rows}
+    return state, "ignored" in found, bool(mail.message_id) and "sent" in found
 
 
 def _inbound(context: Context) -> pipeline.Inbound:
@@ -89,21 +176,28 @@ def _attachment(item: parser.MailAttachment):
     return NewAttachment(item.filename, item.content, item.content_type)
 
 
-def _receive(context: Context) -> Ingested:
+def _receive(context: Context, *, unseen: bool = False, guarded: bool = False) -> Ingested:
+    """Hand the mail to the pipeline; remember its Message-ID and link a follow-up with it.
+
+    ``guarded``: a batch's savepoint surrounds this call and quarantines on any error, so errors
+    are left to it rather than caught here (which would need a savepoint of our own).
+    """
     mail = context.mail
     inbound = _inbound(context)
-    try:
-        with transaction.atomic():
-            receipt = pipeline.receive(inbound)
-            if not receipt.duplicate:
-                _remember(context, receipt.ticket, receipt.message)
-                _link_follow_up(context, receipt.ticket)
-    except InboundRejected as exc:
-        reason, contact_id = exc.message, exc.contact_id
-        return Ingested("quarantined", mail.source_id, reason=reason, contact_id=contact_id)
-    except TicketError as exc:  # raised after receive (a follow-up link): keep the mail safe
-        contact = pipeline.quarantine(inbound, exc.message)
-        return Ingested("quarantined", mail.source_id, reason=exc.message, contact_id=contact.pk)
+    if guarded:
+        receipt = _record(context, inbound, unseen)
+    else:
+        try:
+            with audit.unit():
+                receipt = _record(context, inbound, unseen)
+        except InboundRejected as exc:
+            reason, contact_id = exc.message, exc.contact_id
+            return Ingested("quarantined", mail.source_id, reason=reason, contact_id=contact_id)
+        except TicketError as exc:  # raised after receive (a follow-up link): keep the mail safe
+            contact = pipeline.quarantine(inbound, exc.message)
+            return Ingested(
+                "quarantined", mail.source_id, reason=exc.message, contact_id=contact.pk
+            )
     outcome = "duplicate" if receipt.duplicate else "ticket"
     result = Ingested(
         outcome,
@@ -117,21 +211,32 @@ def _receive(context: Context) -> Ingested:
     return result
 
 
+def _record(context: Context, inbound: pipeline.Inbound, unseen: bool) -> pipeline.Receipt:
+    receipt = pipeline.receive(inbound, unseen=unseen)
+    if not receipt.duplicate:
+        _remember(context, receipt.ticket, receipt.message)
+        _link_follow_up(context, receipt.ticket)
+    return receipt
+
+
 def _remember(context: Context, ticket, message) -> None:
     sender = context.sender.address.lower() if context.sender else ""
-    try:
-        with transaction.atomic():
-            MailRef.objects.create(
-                message_id=context.mail.source_id,
-                direction=Direction.IN,
-                ticket=ticket,
-                ticket_message=message,
-                mailbox=context.mailbox,
-                address=sender,
-                created_at=clock.now(),
-            )
-    except IntegrityError:
-        pass  # the same Message-ID re-sent with other content: the first one threads
+    ref = MailRef(
+        message_id=context.mail.source_id,
+        direction=Direction.IN,
+        ticket=ticket,
+        ticket_message=message,
+        mailbox=context.mailbox,
+        address=sender,
+        automatic=context.automatic,
+        created_at=clock.now(),
+    )
+    # The same Message-ID re-sent with other content: the first one threads. One statement,
+    # no savepoint (INSERT ... ON CONFLICT DO NOTHING).
+    MailRef.objects.bulk_create([ref], ignore_conflicts=True)
+    counts = context.recent_by_sender
+    if counts is not None and sender:  # the batch's rate-limit counts (a rolled-back message
+        counts[sender] = counts.get(sender, 0) + 1  # stays counted: errs on the strict side)
 
 
 def _link_follow_up(context: Context, ticket) -> None:
@@ -153,7 +258,7 @@ def _acknowledge(context: Context, ticket) -> None:
 def _ignore(context: Context) -> Ingested:
     mail = context.mail
     sender = context.sender.address if context.sender else ""
-    with transaction.atomic():
+    with audit.unit():
         row, created = IgnoredMail.objects.get_or_create(
             source_id=mail.source_id,
             defaults={

@@ -39,16 +39,18 @@ class Context:
     outcome: str = ""
     reason: str = ""
     notes: list[str] = field(default_factory=list)
+    # Whether we sent a message with this Message-ID; None = not looked up yet (own_message
+    # asks then). services.ingest answers it with its exactly-once look-up, in the same query.
+    sent_by_us: bool | None = None
+    # Messages received per sender address (lower case) in the last hour, prefetched once for a
+    # whole batch and counted up as it goes (filters.loop); None = ask the database.
+    recent_by_sender: dict[str, int] | None = None
 
-    _ours: set[str] | None = None
+    def our_addresses(self) -> frozenset[str]:
+        """Our sending addresses (cached per process for a few seconds)."""
+        from helpmesh.channels.email import addresses
 
-    def our_addresses(self) -> set[str]:
-        """Our sending addresses (looked up once per message)."""
-        if self._ours is None:
-            from helpmesh.channels.email import addresses
-
-            self._ours = addresses.ours()
-        return self._ours
+        return addresses.ours()
 
     def stop(self, outcome: str, reason: str) -> None:
         """End the chain: ``IGNORE`` or ``QUARANTINE``, with a reason an admin can read."""

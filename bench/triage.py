@@ -1,0 +1,122 @@
+"""Triage accuracy and speed on Banking77 (and out-of-scope behaviour on CLINC150).
+
+    .venv/bin/python bench/triage.py                      # train_minus_dev -> dev, auto backend
+    .venv/bin/python bench/triage.py --backend lexical    # the base-install model
+    .venv/bin/python bench/triage.py --train train.csv --test test.csv   # final figures
+    .venv/bin/python bench/triage.py --clinc              # in-scope accuracy / oos recall
+
+Reports accuracy, macro-F1, training time (wall clock, all cores) and prediction time per ticket
+(one ticket at a time, torch on one thread). It calls the same ``training.train`` as
+``helpmesh triage train``. Select settings on dev only; the Banking77 test set is held out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
+
+if TYPE_CHECKING:
+    from helpmesh.triage.model import TriageModel
+
+BANKING = Path(os.environ.get("BANKING77", "/work/shared/data/banking77"))
+CLINC = Path(os.environ.get("CLINC150", "/work/shared/data/clinc150/data_full_train_val.json"))
+
+
+def _read(path: Path, label_column: str = "category") -> tuple[list[str], list[str]]:
+    from helpmesh.triage import data
+
+    examples = data.read_examples(path, label_column=label_column, labelled=True)
+    return examples.texts, examples.labels
+
+
+def _ms_per_ticket(model: TriageModel, texts: list[str], count: int = 200) -> float:
+    """Median-free simple mean over ``count`` single-ticket predictions on one thread."""
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+    except ImportError:
+        pass
+    model.predict(texts[:1])  # warm up (loads the encoder)
+    started = time.perf_counter()
+    for text in texts[:count]:
+        model.predict([text])
+    return (time.perf_counter() - started) / min(count, len(texts)) * 1000
+
+
+def _score(model: TriageModel, texts: list[str], labels: list[str], name: str) -> dict[str, float]:
+    from helpmesh.triage import metrics
+
+    predicted = [p.label for p in model.predict(texts)]
+    report = metrics.score(labels, predicted)
+    print(
+        f"{name}: accuracy {report.accuracy:.4f}  macro-F1 {report.macro_f1:.4f}  n={report.rows}"
+    )
+    for true, said, count in report.confused[:5]:
+        print(f"    {true} -> {said}: {count}")
+    return {"accuracy": report.accuracy, "macro_f1": report.macro_f1}
+
+
+def banking(args: argparse.Namespace) -> None:
+    from helpmesh.triage.data import Examples
+    from helpmesh.triage.training import TrainOptions, train
+
+    texts, labels = _read(Path(args.train))
+    started = time.perf_counter()
+    model = train(
+        Examples(texts, labels),
+        TrainOptions(backend=args.backend, c=args.c, encoder=args.encoder),
+        say=print,
+    )
+    seconds = time.perf_counter() - started
+    print(f"backend {model.meta.backend}, trained on {len(texts)} in {seconds:.1f}s")
+    dev_texts, dev_labels = _read(Path(args.dev))
+    _score(model, dev_texts, dev_labels, "dev")
+    if args.test:
+        _score(model, *_read(Path(args.test)), name="test")
+    print(f"predict {_ms_per_ticket(model, dev_texts):.2f} ms/ticket (one thread)")
+
+
+def clinc(args: argparse.Namespace) -> None:
+    """Train on CLINC150 train + oos_train, evaluate on val + oos_val (Larson et al. metrics)."""
+    from helpmesh.triage.data import Examples
+    from helpmesh.triage.training import TrainOptions, train
+
+    data = json.loads(CLINC.read_text(encoding="utf-8"))
+    train_rows, eval_rows = data["train"] + data["oos_train"], data["val"] + data["oos_val"]
+    options = TrainOptions(
+        backend=args.backend, out_of_scope_label="oos", c=args.c, encoder=args.encoder
+    )
+    started = time.perf_counter()
+    model = train(Examples([t for t, _ in train_rows], [y for _, y in train_rows]), options)
+    print(f"backend {model.meta.backend}, trained in {time.perf_counter() - started:.1f}s")
+    print(f"out-of-scope threshold {model.meta.threshold:.3f}")
+    said = [p.label for p in model.predict([t for t, _ in eval_rows])]
+    inscope = [(s, y) for s, (_, y) in zip(said, eval_rows, strict=True) if y != "oos"]
+    oos = [s for s, (_, y) in zip(said, eval_rows, strict=True) if y == "oos"]
+    print(f"in-scope accuracy {sum(s == y for s, y in inscope) / len(inscope):.4f}")
+    print(f"out-of-scope recall {sum(s == 'oos' for s in oos) / len(oos):.4f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--train", default=str(BANKING / "train_minus_dev.csv"))
+    parser.add_argument("--dev", default=str(BANKING / "dev.csv"))
+    parser.add_argument("--test", help="a held-out labelled file, scored once at the end")
+    parser.add_argument("--backend", default="auto", choices=["auto", "lexical", "hybrid"])
+    parser.add_argument("--encoder", default="float", choices=["float", "int8"])
+    parser.add_argument("--c", type=float, help="regularization (default: the shipped one)")
+    parser.add_argument("--clinc", action="store_true", help="out-of-scope run on CLINC150")
+    args = parser.parse_args()
+    clinc(args) if args.clinc else banking(args)
+
+
+if __name__ == "__main__":
+    main()

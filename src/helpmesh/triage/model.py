@@ -1,0 +1,155 @@
+"""The triage model: features -> one linear classifier -> label and confidence.
+
+Backends (chosen at training time, stored with the model):
+
+- ``lexical``: TF-IDF word and character n-grams (base install, needs only scikit-learn);
+- ``hybrid``: the same TF-IDF columns beside all-MiniLM-L6-v2 sentence embeddings (``ml`` extra).
+
+A model saved as ``hybrid`` needs the ``ml`` extra to load; ``auto`` picks ``hybrid`` when it can.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from helpmesh.triage import features
+
+FORMAT = 1
+BACKENDS = ("auto", "lexical", "hybrid")
+Progress = Callable[[str], None]
+
+
+class ModelError(RuntimeError):
+    """A model folder is missing, unreadable, or needs something not installed."""
+
+
+@dataclass
+class Prediction:
+    label: str
+    confidence: float
+
+
+@dataclass
+class Meta:
+    """What a model folder says about itself (``meta.json``, human-readable)."""
+
+    backend: str
+    labels: list[str]
+    text_column: str = "text"
+    label_column: str = "label"
+    out_of_scope_label: str | None = None
+    threshold: float = 0.0
+    c: float = 10.0
+    embed_weight: float = 1.0
+    encoder: str = features.DEFAULT_ENCODER  # hybrid only: "float" or "int8" MiniLM
+    trained_examples: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+    format: int = FORMAT
+
+
+def resolve_backend(backend: str) -> str:
+    """``auto`` -> ``hybrid`` when the ``ml`` extra is installed, else ``lexical``."""
+    if backend not in BACKENDS:
+        raise ModelError(f"unknown backend {backend!r} (one of {', '.join(BACKENDS)})")
+    if backend == "auto":
+        return "hybrid" if features.embeddings_available() else "lexical"
+    if backend == "hybrid" and not features.embeddings_available():
+        raise ModelError("the hybrid backend needs the ml extra: pip install 'helpmesh[ml]'")
+    return backend
+
+
+class TriageModel:
+    """A fitted vectorizer and classifier plus the out-of-scope rule."""
+
+    def __init__(self, meta: Meta, vectorizer: Any, classifier: LogisticRegression) -> None:
+        self.meta = meta
+        self.vectorizer = vectorizer
+        self.classifier = classifier
+
+    @classmethod
+    def fit(
+        cls,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        meta: Meta,
+        *,
+        embeddings: np.ndarray | None = None,
+    ) -> TriageModel:
+        """Fit on ``texts``; ``embeddings`` (hybrid only) may be passed in when already computed."""
+        vectorizer = features.lexical_vectorizer()
+        lexical = vectorizer.fit_transform(texts)
+        if meta.backend == "hybrid" and embeddings is None:
+            embeddings = features.embed(texts, encoder=meta.encoder)
+        dense = embeddings if meta.backend == "hybrid" else None
+        design = features.combine(lexical, dense, meta.embed_weight)
+        classifier = LogisticRegression(C=meta.c, max_iter=3000)
+        classifier.fit(design, list(labels))
+        meta.labels = [str(label) for label in classifier.classes_]
+        meta.trained_examples = len(texts)
+        return cls(meta, vectorizer, classifier)
+
+    def design(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> Any:
+        """The feature matrix for ``texts`` (embeddings computed unless given)."""
+        dense = None
+        if self.meta.backend == "hybrid":
+            dense = embeddings
+            if dense is None:
+                dense = features.embed(texts, encoder=self.meta.encoder)
+        return features.combine(self.vectorizer.transform(texts), dense, self.meta.embed_weight)
+
+    def probabilities(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> Any:
+        """Class probabilities, columns in ``meta.labels`` order."""
+        return self.classifier.predict_proba(self.design(texts, embeddings))
+
+    def predict(
+        self, texts: Sequence[str], embeddings: np.ndarray | None = None
+    ) -> list[Prediction]:
+        """Best label and its probability; below the threshold, the out-of-scope label."""
+        if not texts:
+            return []
+        return self.decide(self.probabilities(texts, embeddings))
+
+    def decide(self, probabilities: np.ndarray) -> list[Prediction]:
+        """Apply the out-of-scope rule to rows of class probabilities."""
+        best = probabilities.argmax(axis=1)
+        out: list[Prediction] = []
+        for row, index in enumerate(best):
+            label, confidence = self.meta.labels[index], float(probabilities[row, index])
+            if self.meta.out_of_scope_label and confidence < self.meta.threshold:
+                label = self.meta.out_of_scope_label
+            out.append(Prediction(label, confidence))
+        return out
+
+    def save(self, folder: str | Path) -> Path:
+        """Write ``meta.json`` and ``model.joblib`` into ``folder`` (created if needed)."""
+        path = Path(folder)
+        path.mkdir(parents=True, exist_ok=True)
+        joblib.dump({"vectorizer": self.vectorizer, "classifier": self.classifier}, path / "tmp")
+        (path / "tmp").replace(path / "model.joblib")
+        (path / "meta.json").write_text(json.dumps(asdict(self.meta), indent=2), encoding="utf-8")
+        return path
+
+    @classmethod
+    def load(cls, folder: str | Path) -> TriageModel:
+        """Read a folder written by ``save``. Model folders are trusted (joblib is pickle)."""
+        path = Path(folder)
+        try:
+            meta = Meta(**json.loads((path / "meta.json").read_text(encoding="utf-8")))
+            parts = joblib.load(path / "model.joblib")
+        except (OSError, ValueError, TypeError) as exc:
+            raise ModelError(f"cannot read a triage model in {path}: {exc}") from exc
+        if meta.format != FORMAT:
+            raise ModelError(f"{path}: model format {meta.format}, this version reads {FORMAT}")
+        if meta.backend == "hybrid" and not features.embeddings_available():
+            raise ModelError(f"{path} is a hybrid model: it needs the ml extra to load")
+        if meta.encoder not in features.ENCODERS:
+            raise ModelError(f"{path}: unknown encoder {meta.encoder!r}: train it again")
+        return cls(meta, parts["vectorizer"], parts["classifier"])

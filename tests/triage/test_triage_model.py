@@ -1,0 +1,93 @@
+"""The model on its own: fit, predict, out-of-scope rule, save and load, lexical fallback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from helpmesh.triage import data, features, outofscope
+from helpmesh.triage.model import ModelError, TriageModel, resolve_backend
+from helpmesh.triage.training import TrainOptions, train
+
+TEST_CSV = Path(__file__).parent / "fixtures" / "banking_test.csv"
+
+
+def test_the_lexical_model_learns_the_sample(lexical_model: TriageModel) -> None:
+    test = data.read_examples(TEST_CSV, labelled=True)  # header says "category": found anyway
+    predicted = [p.label for p in lexical_model.predict(test.texts)]
+    accuracy = np.mean([p == t for p, t in zip(predicted, test.labels, strict=True)])
+    assert accuracy >= 0.75
+    assert all(0 < p.confidence <= 1 for p in lexical_model.predict(test.texts))
+
+
+def test_a_saved_model_loads_and_predicts_the_same(
+    lexical_model: TriageModel, model_dir: Path
+) -> None:
+    loaded = TriageModel.load(model_dir)
+    texts = data.read_examples(TEST_CSV, labelled=True).texts
+    assert loaded.meta == lexical_model.meta
+    assert loaded.predict(texts) == lexical_model.predict(texts)
+
+
+def test_loading_a_folder_without_a_model_says_so(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="cannot read a triage model"):
+        TriageModel.load(tmp_path)
+
+
+def test_out_of_scope_queries_get_the_out_of_scope_label(
+    with_out_of_scope: data.Examples,
+) -> None:
+    options = TrainOptions(backend="lexical", out_of_scope_label="oos")
+    model = train(with_out_of_scope, options)
+    assert model.meta.out_of_scope_label == "oos"
+    said = model.predict(["what is the weather like in london today", "play some rock music"])
+    assert [p.label for p in said] == ["oos", "oos"]
+    assert model.predict(["I still have not received my new card"])[0].label != "oos"
+
+
+def test_the_threshold_is_chosen_to_score_best_on_held_out_rows() -> None:
+    confidences = np.array([0.9, 0.8, 0.3, 0.2])
+    predicted = ["a", "b", "a", "b"]
+    truth = ["a", "b", "oos", "oos"]
+    assert outofscope.choose_threshold(confidences, predicted, truth, "oos") == 0.8
+
+
+def test_without_out_of_scope_examples_wrong_answers_stand_in_for_them() -> None:
+    confidences = np.array([0.95, 0.9, 0.4, 0.35])
+    predicted = ["a", "b", "a", "b"]
+    truth = ["a", "b", "b", "a"]
+    assert outofscope.choose_threshold(confidences, predicted, truth, "oos") == 0.9
+
+
+def test_the_holdout_split_is_stratified_and_reproducible() -> None:
+    labels = ["a"] * 20 + ["b"] * 10 + ["c"] * 2
+    fit, held = outofscope.holdout_split(labels)
+    assert sorted(fit + held) == list(range(len(labels)))
+    assert [labels[i] for i in held].count("a") == 3 and "c" not in [labels[i] for i in held]
+    assert outofscope.holdout_split(labels) == (fit, held)
+
+
+def test_auto_falls_back_to_lexical_without_the_ml_extra(monkeypatch) -> None:
+    monkeypatch.setattr(features, "embeddings_available", lambda: False)
+    assert resolve_backend("auto") == "lexical"
+    with pytest.raises(ModelError, match="ml extra"):
+        resolve_backend("hybrid")
+
+
+def test_triage_imports_without_torch() -> None:
+    code = (
+        "import sys; import helpmesh.triage.model, helpmesh.triage.training, "
+        "helpmesh.triage.cli; assert 'torch' not in sys.modules, 'torch imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_plain_text_column_is_read_when_the_trained_one_is_missing(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text("text\nmy card has not arrived\n", encoding="utf-8")
+    examples = data.read_examples(path, text_column="body", labelled=False)
+    assert examples.texts == ["my card has not arrived"] and examples.labels == []
