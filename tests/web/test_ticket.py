@@ -220,3 +220,30 @@ def test_htmx_reply_also_refreshes_the_header_and_properties(client, personas):
     # The properties panel follows too, so its status select does not show the old status.
     assert 'id="ticket-properties" hx-swap-oob="true"' in html
     assert '<option value="open" selected>' in html
+
+
+def test_email_delivery_problems_read_as_sentences_on_the_timeline(client, personas):
+    from helpmesh.core import audit
+
+    ticket = personas.ticket_for(personas.alice_user)
+    audit.record(
+        "email.send_failed",
+        "ticket",
+        ticket.pk,
+        data={
+            "mail": 1,
+            "to": ["alice@example.com"],
+            "error": "connection refused",
+            "will_retry": True,
+        },
+    )
+    audit.record(
+        "email.bounced",
+        "ticket",
+        ticket.pk,
+        data={"mail": 1, "recipient": "alice@example.com", "reason": "5.1.1 unknown"},
+    )
+    client.force_login(personas.anna)
+    html = client.get(f"/inbox/tickets/{ticket.pk}/").content.decode()
+    assert "could not email alice@example.com: connection refused (will retry)" in html
+    assert "got a bounce: mail to alice@example.com was not delivered (5.1.1 unknown)" in html

@@ -140,6 +140,14 @@ _DESCRIBE: dict[str, Any] = {
     "ticket.linked": lambda n, d: f"linked this ticket to #{d.get('target')}",
     "ticket.requester_changed": lambda n, d: "changed the requester (customer profiles merged)",
     "email.sent": lambda n, d: f"emailed the customer ({d.get('kind') or 'message'})",
+    "email.send_failed": lambda n, d: (
+        f"could not email {', '.join(d.get('to') or []) or 'the customer'}: {d.get('error', '')}"
+        + (" (will retry)" if d.get("will_retry") else " (gave up)")
+    ),
+    "email.bounced": lambda n, d: (
+        f"got a bounce: mail to {d.get('recipient', '?')} was not delivered"
+        + (f" ({d['reason']})" if d.get("reason") else "")
+    ),
     "routing.decided": _routed,
     "sla.attached": lambda n, d: f"started the SLA clocks ({d.get('policy')} policy)",
     "sla.retargeted": lambda n, d: f"moved the SLA to the {d.get('policy')} policy",
