@@ -83,7 +83,12 @@ def seed(
                 made += 1
                 if progress:
                     progress(1)
-    return {"teams": len(teams), "agents": len(agents), "customers": len(people), "tickets": made}
+    return {
+        "teams": len(teams),
+        "agents": len({a.pk for members in agents.values() for a in members}),
+        "customers": len(people),
+        "tickets": made,
+    }
 
 
 def _teams() -> dict[str, Team]:
