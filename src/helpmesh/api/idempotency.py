@@ -15,17 +15,15 @@ from helpmesh.core import clock
 from helpmesh.core.models import IdempotencyKey
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
+# Short enough to sit inside an inbound contact's source id ("api:<user>:<key>", 255 chars).
+MAX_KEY = 200
 
 
 def once(request: HttpRequest, create: Callable[[], tuple[int, Any]]) -> tuple[int, Any]:
     """Answer a retried create (same key, user and path) with the first answer."""
-    key = request.META.get(HEADER, "").strip()
+    key = key_of(request)
     if not key:
         return create()
-    if len(key) > 255:
-        raise ApiError(
-            400, "invalid", "Idempotency-Key is longer than 255 characters", "Idempotency-Key"
-        )
     scope = f"{request.method} {request.path}"
     ident = {"user_id": request.user.pk, "key": key, "scope": scope}
     stored = IdempotencyKey.objects.filter(**ident).first()
@@ -46,5 +44,16 @@ def once(request: HttpRequest, create: Callable[[], tuple[int, Any]]) -> tuple[i
 
 
 def key_of(request: HttpRequest) -> str:
-    """The request's Idempotency-Key header, or ''."""
-    return request.META.get(HEADER, "").strip()[:200]
+    """The request's Idempotency-Key header, or ''; a key too long to store is a 400.
+
+    Never truncated: two long keys that share a prefix must not answer for each other.
+    """
+    key = request.META.get(HEADER, "").strip()
+    if len(key) > MAX_KEY:
+        raise ApiError(
+            400,
+            "invalid",
+            f"Idempotency-Key is longer than {MAX_KEY} characters",
+            "Idempotency-Key",
+        )
+    return key
