@@ -99,6 +99,7 @@ def test_list_filters(personas, api):
     assert ids(status="pending") == {a.pk}
     assert ids(team=p.team_b.pk) == {b.pk}
     assert ids(assignee=p.anna.pk) == {a.pk}
+    assert ids(assignee=0) == {b.pk}  # 0 means unassigned
     assert ids(requester=p.bob.pk) == {b.pk}
     assert ids(tag="vip") == {a.pk}
     assert ids(q="refund") == {b.pk}
@@ -214,3 +215,13 @@ def test_a_customer_reply_is_marked_as_from_the_customer(personas, api):
     assert reply.json()["from_customer"] and reply.json()["author"] == "Alice"
     answer = api(personas.anna).post(f"/tickets/{ticket.pk}/messages", {"body": "Thanks"})
     assert not answer.json()["from_customer"]
+
+
+def test_long_idempotency_keys_are_refused_not_cut(personas, api):
+    client = api(personas.alice_user)
+    prefix = "k" * 200
+    first = client.post("/tickets", {"body": "one"}, headers={"Idempotency-Key": prefix + "A"})
+    assert first.status_code == 400 and first.json()["field"] == "Idempotency-Key"
+    assert Ticket.objects.count() == 0
+    ok = client.post("/tickets", {"body": "two"}, headers={"Idempotency-Key": prefix})
+    assert ok.status_code == 201
