@@ -7,11 +7,14 @@ from typing import Any
 
 from celery import Celery
 
+from helpmesh import config
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpmesh.settings")
 
 app = Celery("helpmesh")
 app.conf.update(
-    broker_url=os.environ.get("HELPMESH_BROKER_URL"),
+    # The same reading as settings.BROKER_URL (validated, may come from HELPMESH_BROKER_URL_FILE).
+    broker_url=config.broker_url(),
     task_serializer="json",
     accept_content=["json"],
     task_acks_late=True,  # a worker killed mid-task leaves the task for another worker
