@@ -10,10 +10,10 @@ from ninja import Field, Router, Schema, Status
 
 from helpmesh.accounts import services
 from helpmesh.accounts.models import Team, User
-from helpmesh.api.errors import ApiError, ErrorOut
+from helpmesh.api.access import ERRORS, require_admin, require_agent
+from helpmesh.api.errors import ApiError
 
 router = Router(tags=["accounts"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 class Credentials(Schema):
@@ -82,21 +82,15 @@ def _team_dict(team: Team) -> dict[str, Any]:
     }
 
 
-def _require_agent(request: HttpRequest) -> None:
-    if not request.user.is_agent:  # type: ignore[union-attr]
-        raise ApiError(403, "forbidden", "teams are for agents")
-
-
 @router.get("/teams", response={200: list[TeamOut], **ERRORS})
 def list_teams(request: HttpRequest) -> Any:
-    _require_agent(request)
+    require_agent(request, "teams are for agents")
     return [_team_dict(t) for t in Team.objects.prefetch_related("members")]
 
 
 @router.post("/teams", response={201: TeamOut, **ERRORS})
 def create_team(request: HttpRequest, payload: TeamIn) -> Any:
-    if not request.user.is_admin:  # type: ignore[union-attr]
-        raise ApiError(403, "forbidden", "only admins create teams")
+    require_admin(request, "only admins create teams")
     if Team.objects.filter(name__iexact=payload.name).exists():
         raise ApiError(409, "exists", f"a team named {payload.name!r} exists", "name")
     return Status(
@@ -106,7 +100,7 @@ def create_team(request: HttpRequest, payload: TeamIn) -> Any:
 
 @router.get("/teams/{team_id}", response={200: TeamOut, **ERRORS})
 def get_team(request: HttpRequest, team_id: int) -> Any:
-    _require_agent(request)
+    require_agent(request, "teams are for agents")
     team = Team.objects.filter(pk=team_id).first()
     if team is None:
         raise ApiError(404, "not_found", "no such team")
@@ -115,8 +109,7 @@ def get_team(request: HttpRequest, team_id: int) -> Any:
 
 @router.post("/teams/{team_id}/members", response={200: TeamOut, **ERRORS})
 def add_member(request: HttpRequest, team_id: int, payload: MemberIn) -> Any:
-    if not request.user.is_admin:  # type: ignore[union-attr]
-        raise ApiError(403, "forbidden", "only admins change teams")
+    require_admin(request, "only admins change teams")
     team = Team.objects.filter(pk=team_id).first()
     user = User.objects.filter(pk=payload.user_id).first()
     if team is None:

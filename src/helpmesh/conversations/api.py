@@ -13,7 +13,8 @@ from ninja import Query, Router, Schema, Status
 
 from helpmesh.accounts.models import Team, User
 from helpmesh.api import idempotency, pagination
-from helpmesh.api.errors import ApiError, ErrorOut, not_found
+from helpmesh.api.access import ERRORS, require_agent
+from helpmesh.api.errors import ApiError, not_found
 from helpmesh.conversations import merging, pipeline, presenters, schemas, search, services
 from helpmesh.conversations.attachments import NewAttachment
 from helpmesh.conversations.errors import InboundRejected
@@ -27,7 +28,6 @@ from helpmesh.core import audit
 from helpmesh.customers.models import Customer
 
 router = Router(tags=["tickets"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
 class TicketFilters(Schema):
@@ -233,8 +233,7 @@ def add_message(request: HttpRequest, ticket_id: int, payload: schemas.MessageCr
 def list_events(request: HttpRequest, ticket_id: int) -> Any:
     """The ticket's timeline from the audit log (agents only: it names internal notes)."""
     ticket = _ticket_for(request, ticket_id)
-    if not request.user.is_agent:  # type: ignore[union-attr]
-        raise ApiError(403, "forbidden", "the timeline is for agents")
+    require_agent(request, "the timeline is for agents")
     return [
         {
             "seq": e.seq,
@@ -271,8 +270,7 @@ def link_ticket(request: HttpRequest, ticket_id: int, payload: schemas.LinkIn) -
 @router.get("/tags", response={200: list[schemas.TagOut], **ERRORS})
 def list_tags(request: HttpRequest) -> Any:
     """Tags in use, most used first (agents only)."""
-    if not request.user.is_agent:  # type: ignore[union-attr]
-        raise ApiError(403, "forbidden", "tags are for agents")
+    require_agent(request, "tags are for agents")
     tags = Tag.objects.annotate(n=Count("tickets")).order_by("-n", "name")[:500]
     return [{"name": t.name, "tickets": t.n} for t in tags]
 
@@ -284,8 +282,7 @@ class CustomerMergeIn(Schema):
 @router.post("/customers/{customer_id}/merge", response={200: dict, **ERRORS}, tags=["customers"])
 def merge_customer(request: HttpRequest, customer_id: int, payload: CustomerMergeIn) -> Any:
     """Merge customer ``source_id`` into this one: identities, login and tickets follow."""
-    if not request.user.is_agent:  # type: ignore[union-attr]
-        raise ApiError(403, "forbidden", "customer profiles are for agents")
+    require_agent(request, "customer profiles are for agents")
     survivor = Customer.objects.filter(pk=customer_id).first()
     absorbed = Customer.objects.filter(pk=payload.source_id).first()
     if survivor is None or absorbed is None:

@@ -95,7 +95,7 @@ def receive(inbound: Inbound, *, unseen: bool = False) -> Receipt:
             raise
         return previous  # a concurrent delivery of the same contact won the race
     except TicketError as exc:
-        contact = _quarantine(inbound, exc.message)
+        contact = quarantine(inbound, exc.message)
         raise InboundRejected(exc.message, contact_id=contact.pk, field=exc.field) from exc
 
 
@@ -248,10 +248,10 @@ def _keep(
 
 
 def quarantine(inbound: Inbound, reason: str) -> InboundContact:
-    """Keep a contact a channel refused before processing (too large, rate limited) for review."""
-    return _quarantine(inbound, reason)
+    """Keep a contact that could not be processed, with the reason, for review and retry.
 
-
-def _quarantine(inbound: Inbound, reason: str) -> InboundContact:
+    receive() calls it on failure; channels call it for what they refuse before processing
+    (too large, rate limited).
+    """
     log.warning("inbound %s contact quarantined: %s", inbound.channel, reason)
     return _keep(inbound, clock.now(), state=InboundState.QUARANTINED, error=reason)

@@ -33,7 +33,8 @@ def _emails(tickets: list[Ticket]) -> list[str]:
     customer_ids = {t.requester_id for t in tickets}
     rows = (
         CustomerIdentity.objects.filter(customer_id__in=customer_ids, kind=IdentityKind.EMAIL)
-        .order_by("customer_id", "-is_primary", "id")
+        # The same choice as Customer.primary_address (identity Meta ordering within a kind).
+        .order_by("customer_id", "-is_primary", "value")
         .values_list("customer_id", "value")
     )
     first: dict[int, str] = {}

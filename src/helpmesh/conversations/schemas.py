@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import AfterValidator
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+# What someone wrote: required, not only white space, and of a size a person could type.
+Body = Annotated[str, Field(min_length=1, max_length=200_000), AfterValidator(_not_blank)]
 
 
 class AttachmentIn(Schema):
@@ -31,7 +41,7 @@ class PersonOut(Schema):
 
 class TicketCreate(Schema):
     subject: str = Field("", max_length=250)
-    body: str = Field(min_length=1, max_length=200_000)
+    body: Body
     body_html: str = ""
     # Agents creating a ticket for a customer say who the requester is.
     requester_email: str | None = None
@@ -42,13 +52,6 @@ class TicketCreate(Schema):
     tags: list[str] = []
     custom_fields: dict[str, Any] = {}
     attachments: list[AttachmentIn] = []
-
-    @field_validator("body")
-    @classmethod
-    def body_not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
-        return value
 
 
 class TicketPatch(Schema):
@@ -90,17 +93,10 @@ class TicketPage(Schema):
 
 
 class MessageCreate(Schema):
-    body: str = Field(min_length=1, max_length=200_000)
+    body: Body
     body_html: str = ""
     internal: bool = False
     attachments: list[AttachmentIn] = []
-
-    @field_validator("body")
-    @classmethod
-    def body_not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
-        return value
 
 
 class MessageOut(Schema):

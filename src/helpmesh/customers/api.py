@@ -9,12 +9,12 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from helpmesh.api import idempotency
-from helpmesh.api.errors import ApiError, ErrorOut
+from helpmesh.api.access import ERRORS, require_admin, require_agent
+from helpmesh.api.errors import ApiError
 from helpmesh.customers import services
 from helpmesh.customers.models import Customer, CustomerIdentity, Organization
 
 router = Router(tags=["customers"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
 class IdentityIO(Schema):
@@ -61,8 +61,7 @@ class CustomerFilters(Schema):
 
 
 def _agent_only(request: HttpRequest) -> None:
-    if not request.user.is_agent:  # type: ignore[union-attr]
-        raise ApiError(403, "forbidden", "customer profiles are for agents")
+    require_agent(request, "customer profiles are for agents")
 
 
 def _customer(customer_id: int) -> Customer:
@@ -160,8 +159,7 @@ def update_customer(request: HttpRequest, customer_id: int, payload: CustomerPat
 @router.delete("/customers/{customer_id}", response={204: None, **ERRORS})
 def delete_customer(request: HttpRequest, customer_id: int) -> Any:
     """Delete a profile that has no tickets (a profile with history is merged, not deleted)."""
-    if not request.user.is_admin:  # type: ignore[union-attr]
-        raise ApiError(403, "forbidden", "only admins delete customers")
+    require_admin(request, "only admins delete customers")
     customer = _customer(customer_id)
     if customer.tickets.exists():
         raise ApiError(409, "has_tickets", "this customer has tickets; merge it instead")

@@ -9,7 +9,8 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from helpmesh.accounts.models import User
-from helpmesh.api.errors import ApiError, ErrorOut, not_found
+from helpmesh.api.access import ERRORS, require_admin, require_agent
+from helpmesh.api.errors import ApiError, not_found
 from helpmesh.conversations.models import Ticket
 from helpmesh.conversations.permissions import can_edit_ticket, visible_tickets
 from helpmesh.routing import services, sla, yaml_io
@@ -17,7 +18,6 @@ from helpmesh.routing.models import AgentPresence, SupportModel
 from helpmesh.routing.validation import SpecError
 
 router = Router(tags=["routing"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 class DecisionOut(Schema):
@@ -78,10 +78,7 @@ def _agent_ticket(request: HttpRequest, ticket_id: int) -> Ticket:
 
 
 def _admin(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if not user.is_admin:
-        raise ApiError(403, "forbidden", "only admins change the support model")
-    return user
+    return require_admin(request, "only admins change the support model")
 
 
 @router.get("/tickets/{ticket_id}/routing", response={200: list[DecisionOut], **ERRORS})
@@ -118,9 +115,7 @@ def my_presence(request: HttpRequest) -> Any:
 @router.api_operation(["PUT", "POST"], "/me/presence", response={200: PresenceOut, **ERRORS})
 def set_my_presence(request: HttpRequest, payload: PresenceIn) -> Any:
     """An agent goes online, away or offline (and may set capacity per channel)."""
-    user: User = request.user  # type: ignore[assignment]
-    if not user.is_agent:
-        raise ApiError(403, "forbidden", "presence is for agents")
+    user = require_agent(request, "presence is for agents")
     return services.set_presence(
         user, payload.status, capacity=payload.capacity, default_capacity=payload.default_capacity
     )

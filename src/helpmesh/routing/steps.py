@@ -15,6 +15,10 @@ from typing import Any
 from helpmesh.conversations.models import Message, Ticket
 from helpmesh.routing import services, sla, snapshots
 
+# Changes made while a new ticket is taken in (triage's intent, routing's first decision):
+# route() attaches the SLA once at the end of intake, so they need not re-choose it each time.
+INTAKE_REASONS = frozenset({"triage", "routing: received"})
+
 
 def route(ticket: Ticket, *, created_ticket: bool = False, **context: Any) -> None:
     """Route a newly opened ticket and start its SLA clocks."""
@@ -49,9 +53,7 @@ def track_update(
         or changes.add_tags
         or changes.remove_tags
     )
-    # Routing's own first decision is followed by route()'s sla.attach: no need to do it twice.
-    first_routing = reason == "routing: received"
-    if (touched or changes.team is not None) and not first_routing:
+    if (touched or changes.team is not None) and reason not in INTAKE_REASONS:
         sla.retarget(ticket)
     # Only people's edits re-decide (a specialist criterion may now hold); the system's own
     # changes (reason set) never loop back into routing. A manual team or assignee choice wins.

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.security import APIKeyHeader
 
+from helpmesh.api.access import require_admin
 from helpmesh.api.auth import AUTH
 from helpmesh.api.errors import ApiError
 from helpmesh.channels.email import conf, mailboxes, services
@@ -90,9 +91,7 @@ class MailboxOut(Schema):
 
 
 def _admin(request: HttpRequest) -> None:
-    user = getattr(request, "user", None)
-    if not getattr(user, "is_admin", False):
-        raise ApiError(403, "forbidden", "only admins manage the email channel")
+    require_admin(request, "only admins manage the email channel")
 
 
 @router.post("/email/inbound", response=IngestedOut, auth=[InboundToken(), *AUTH])
