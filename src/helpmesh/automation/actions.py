@@ -14,12 +14,12 @@ from typing import Any
 
 from django.core.mail import send_mail
 from django.db import transaction
-from django.template import Context, Template
+from django.template import Context, Template, TemplateSyntaxError
 
 from helpmesh.accounts import services as accounts
 from helpmesh.accounts.models import Role, Team, User
 from helpmesh.conversations import services as tickets
-from helpmesh.conversations.models import Ticket
+from helpmesh.conversations.models import Priority, Status, Ticket
 from helpmesh.core import audit
 
 KINDS = {
@@ -59,14 +59,59 @@ def validate(actions: Any, path: str = "actions") -> None:
             raise ActionError(
                 f"{where}.{kind}", f"unknown action (known: {', '.join(sorted(KINDS))})"
             )
-        if kind == "set_fields" and not isinstance(entry[kind], Mapping):
-            raise ActionError(f"{where}.{kind}", "set_fields takes a mapping of field: value")
+        _check_value(f"{where}.{kind}", kind, entry[kind])
+
+
+def _check_value(where: str, kind: str, value: Any) -> None:
+    """The value checks that need no database (references: ``check_references``)."""
+    if kind == "set_fields" and not isinstance(value, Mapping):
+        raise ActionError(where, "set_fields takes a mapping of field: value")
+    for name, known in (("set_priority", Priority.values), ("set_status", Status.values)):
+        if kind == name and value not in known:
+            raise ActionError(where, f"unknown value {value!r} (known: {', '.join(known)})")
+    if kind == "reply" and template_problem(str(value)):
+        raise ActionError(where, template_problem(str(value)))
+
+
+def template_problem(text: str) -> str:
+    """Why ``text`` is not a valid canned reply (a Django template), or ''."""
+    try:
+        Template(text)
+    except TemplateSyntaxError as exc:
+        return f"the reply is not a valid template: {exc}"
+    return ""
+
+
+def check_references(actions: list[dict[str, Any]], path: str = "actions") -> None:
+    """The teams and agents that ``actions`` name exist (run when triggers and macros are saved)."""
+    for index, entry in enumerate(actions):
+        ((kind, value),) = entry.items()
+        if kind == "assign_team":
+            team_named(value, f"{path}[{index}].{kind}")
+        elif kind == "assign_agent":
+            agent_named(value, f"{path}[{index}].{kind}")
+
+
+def team_named(slug: Any, where: str) -> Team:
+    """The team with ``slug``, else ActionError at ``where``."""
+    team = Team.objects.filter(slug=str(slug)).first()
+    if team is None:
+        raise ActionError(where, f"no team with the slug {slug!r}")
+    return team
+
+
+def agent_named(email: Any, where: str) -> User:
+    """The active agent with ``email``, else ActionError at ``where``."""
+    agent = User.objects.filter(email=str(email).lower(), is_active=True).first()
+    if agent is None or not agent.is_agent:
+        raise ActionError(where, f"no agent with the address {email!r}")
+    return agent
 
 
 def changes_for(actions: list[dict[str, Any]]) -> tickets.TicketChanges:
     """The ticket edits among ``actions`` as one change (one audit event per aspect)."""
     changes = tickets.TicketChanges()
-    for entry in actions:
+    for index, entry in enumerate(actions):
         ((kind, value),) = entry.items()
         if kind == "set_priority":
             changes.priority = str(value)
@@ -75,9 +120,9 @@ def changes_for(actions: list[dict[str, Any]]) -> tickets.TicketChanges:
         elif kind == "set_fields":
             changes.custom_fields = {**(changes.custom_fields or {}), **value}
         elif kind == "assign_team":
-            changes.team = Team.objects.get(slug=value)
+            changes.team = team_named(value, f"actions[{index}].{kind}")
         elif kind == "assign_agent":
-            changes.assignee = User.objects.get(email=str(value).lower())
+            changes.assignee = agent_named(value, f"actions[{index}].{kind}")
         elif kind == "add_tags":
             changes.add_tags += value if isinstance(value, list) else [value]
         elif kind == "remove_tags":

@@ -1,4 +1,5 @@
-"""Automation's write path: run triggers, apply macros, queue webhook deliveries.
+"""Automation's write path: run triggers, apply macros, queue webhook deliveries, and the
+admin's edits of triggers, macros and webhooks (validated, audited, caches forgotten).
 
 Conditions are routing's ``when:`` language (helpmesh.routing.conditions), so an admin writes
 one language for rules, SLA policies and triggers.
@@ -7,15 +8,19 @@ one language for rules, SLA policies and triggers.
 from __future__ import annotations
 
 import json
+import re
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from helpmesh.accounts.models import User
 from helpmesh.automation import actions as acts
+from helpmesh.automation import targets
 from helpmesh.automation.models import (
+    DeliveryState,
     Event,
     Macro,
     Trigger,
@@ -24,10 +29,22 @@ from helpmesh.automation.models import (
     WebhookDelivery,
 )
 from helpmesh.conversations import services as tickets
+from helpmesh.conversations.errors import NotAllowed
 from helpmesh.conversations.models import Ticket
+from helpmesh.conversations.permissions import can_edit_ticket
 from helpmesh.core import audit, clock, config_cache
 from helpmesh.routing import conditions, snapshots
 from helpmesh.routing.snapshots import OPEN
+
+
+class AutomationError(ValueError):
+    """A refused automation change; ``field`` names the input at fault, ``code`` is stable."""
+
+    def __init__(
+        self, message: str, *, field: str = "", code: str = "invalid", status: int = 400
+    ) -> None:
+        super().__init__(message)
+        self.field, self.code, self.status = field, code, status
 
 
 def perform(
@@ -105,16 +122,36 @@ def _claim(trigger: Trigger, ticket: Ticket) -> bool:
     return True
 
 
+def macros_for(agent: User) -> QuerySet[Macro]:
+    """The macros ``agent`` may apply: the active ones, for those who may change tickets."""
+    if not can_edit_ticket(agent):
+        return Macro.objects.none()  # light agents only write internal notes
+    return Macro.objects.filter(is_active=True)
+
+
 def apply_macro(macro: Macro, ticket: Ticket, *, actor: User) -> Ticket:
-    """An agent applies a macro: its actions, then its canned reply (written by the agent)."""
+    """An agent applies a macro: its actions, then its canned reply (written by the agent).
+
+    Permissions are the agent's; a macro naming a team or agent that is gone raises
+    AutomationError naming the action, and nothing of the macro is applied.
+    """
+    if not can_edit_ticket(actor):
+        raise NotAllowed("light agents cannot apply macros")
     actions = list(macro.actions)
     if macro.reply:
         actions.append({"reply": macro.reply})
-    with audit.unit():
-        perform(actions, ticket, actor=actor, reason=f"macro: {macro.name}")
-        audit.record(
-            "automation.macro_applied", "ticket", ticket.pk, actor=actor, data={"macro": macro.name}
-        )
+    try:
+        with audit.unit():
+            audit.record(
+                "automation.macro_applied",
+                "ticket",
+                ticket.pk,
+                actor=actor,
+                data={"macro": macro.name},
+            )
+            perform(actions, ticket, actor=actor, reason=f"macro: {macro.name}")
+    except acts.ActionError as exc:
+        raise AutomationError(str(exc), field=exc.path, code="macro_broken", status=409) from None
     ticket.refresh_from_db()
     return ticket
 
@@ -159,3 +196,187 @@ def emit(event: str, ticket: Ticket, *, only: str | None = None, **extra: Any) -
         transaction.on_commit(partial(tasks.deliver_webhook.enqueue, row.pk))
         queued += 1
     return queued
+
+
+# The admin's edits. Each save validates everything first, so a refusal names one field and
+# changes nothing; secrets are never written to the audit chain, only that they changed.
+
+TRIGGER_FIELDS = ("name", "event", "position", "is_active", "when", "actions")
+MACRO_FIELDS = ("name", "description", "is_active", "actions", "reply")
+WEBHOOK_FIELDS = ("name", "url", "secret", "events", "is_active")
+WEBHOOK_EVENTS = ("ticket.created", "ticket.updated")
+MIN_SECRET = 16
+
+
+def save_trigger(trigger: Trigger | None, changes: dict[str, Any], *, actor: User) -> Trigger:
+    """Create a trigger (``trigger=None``) or change one; ``when`` and ``actions`` validated."""
+    trigger = _assign(trigger or Trigger(), changes, TRIGGER_FIELDS)
+    _check_name(trigger.name)
+    if not 0 <= trigger.position <= 32767:
+        raise AutomationError("position is a number from 0 to 32767", field="position")
+    if trigger.event not in Event.values:
+        raise AutomationError(
+            f"unknown event {trigger.event!r} (known: {', '.join(Event.values)})", field="event"
+        )
+    try:
+        conditions.validate(trigger.when)
+    except conditions.ConditionError as exc:
+        raise AutomationError(str(exc), field=f"when.{exc.key}" if exc.key else "when") from None
+    _check_actions(trigger.actions)
+    return _save(trigger, "trigger", changes, actor)
+
+
+def save_macro(macro: Macro | None, changes: dict[str, Any], *, actor: User) -> Macro:
+    """Create a macro (``macro=None``) or change one; its canned reply must be a valid template."""
+    macro = _assign(macro or Macro(), changes, MACRO_FIELDS)
+    _check_name(macro.name)
+    _check_actions(macro.actions)
+    problem = acts.template_problem(macro.reply)
+    if problem:
+        raise AutomationError(problem, field="reply")
+    return _save(macro, "macro", changes, actor)
+
+
+def save_webhook(webhook: Webhook | None, changes: dict[str, Any], *, actor: User) -> Webhook:
+    """Create a webhook (``webhook=None``) or change one.
+
+    The URL must pass the SSRF guard (automation.targets) whenever it is set; the secret is
+    required on create, at least 16 characters, and never returned or audited.
+    """
+    creating = webhook is None
+    webhook = _assign(webhook or Webhook(), changes, WEBHOOK_FIELDS)
+    _check_name(webhook.name, slug=True)
+    if creating or "url" in changes:
+        _check_url(webhook.url)
+    if creating or "secret" in changes:
+        _check_secret(webhook.secret)
+    _check_events(webhook.events)
+    return _save(webhook, "webhook", changes, actor)
+
+
+def delete_trigger(trigger: Trigger, *, actor: User) -> None:
+    """Delete a trigger (its firing records go with it)."""
+    _delete(trigger, "trigger", actor)
+
+
+def delete_macro(macro: Macro, *, actor: User) -> None:
+    """Delete a macro; tickets keep the changes it made."""
+    _delete(macro, "macro", actor)
+
+
+def delete_webhook(webhook: Webhook, *, actor: User) -> None:
+    """Delete a webhook and its delivery log."""
+    _delete(webhook, "webhook", actor)
+
+
+def redeliver(delivery: WebhookDelivery, *, actor: User) -> WebhookDelivery:
+    """Send a past delivery's event again, as a new delivery; the old row stays as it was."""
+    from helpmesh.automation import tasks
+
+    if delivery.state == DeliveryState.PENDING:
+        raise AutomationError(
+            "this delivery is still being tried", field="delivery_id", code="pending", status=409
+        )
+    with audit.unit():
+        row = WebhookDelivery.objects.create(
+            webhook_id=delivery.webhook_id,
+            event=delivery.event,
+            payload=delivery.payload,
+            created_at=clock.now(),
+        )
+        audit.record(
+            "automation.webhook_redelivered",
+            "webhook",
+            delivery.webhook_id,
+            actor=actor,
+            data={"delivery": delivery.pk, "as": row.pk},
+        )
+        transaction.on_commit(partial(tasks.deliver_webhook.enqueue, row.pk))
+    return row
+
+
+Editable = TypeVar("Editable", Trigger, Macro, Webhook)
+
+
+def _assign(row: Editable, changes: dict[str, Any], allowed: tuple[str, ...]) -> Editable:
+    for name, value in changes.items():
+        if name not in allowed:
+            raise AutomationError(f"unknown field {name!r}", field=name)
+        if value is None:
+            raise AutomationError(f"{name} cannot be null", field=name)
+        setattr(row, name, value)
+    return row
+
+
+def _check_name(name: str, *, slug: bool = False) -> None:
+    longest = 64 if slug else 100
+    if not name.strip() or len(name) > longest:
+        raise AutomationError(f"a name of 1 to {longest} characters is required", field="name")
+    if slug and not re.fullmatch(r"[-a-zA-Z0-9_]+", name):
+        raise AutomationError("use letters, digits, - and _ only (a slug)", field="name")
+
+
+def _check_actions(actions: Any) -> None:
+    try:
+        acts.validate(actions)
+        acts.check_references(actions)
+    except acts.ActionError as exc:
+        raise AutomationError(str(exc), field=exc.path) from None
+
+
+def _check_url(url: str) -> None:
+    if len(url) > 500:
+        raise AutomationError("the URL is longer than 500 characters", field="url")
+    try:
+        targets.check(url)
+    except targets.RefusedTarget as exc:
+        raise AutomationError(str(exc), field="url", code="unsafe_url") from None
+    except OSError:
+        raise AutomationError("the URL's host does not resolve", field="url") from None
+
+
+def _check_secret(secret: str) -> None:
+    if not MIN_SECRET <= len(secret) <= 128:
+        raise AutomationError(
+            f"the secret must be {MIN_SECRET} to 128 characters long", field="secret"
+        )
+
+
+def _check_events(events: Any) -> None:
+    if not isinstance(events, list):
+        raise AutomationError("a list of events (empty: all)", field="events")
+    for index, event in enumerate(events):
+        if event not in WEBHOOK_EVENTS:
+            raise AutomationError(
+                f"unknown event {event!r} (known: {', '.join(WEBHOOK_EVENTS)})",
+                field=f"events[{index}]",
+            )
+
+
+def _save(row: Editable, kind: str, changes: dict[str, Any], actor: User) -> Editable:
+    verb = "changed" if row.pk else "created"
+    try:
+        with audit.unit():
+            row.save()
+            audit.record(
+                f"automation.{kind}_{verb}",
+                kind,
+                row.pk,
+                actor=actor,
+                data={"name": row.name, "fields": sorted(changes)},
+            )
+    except IntegrityError:
+        raise AutomationError(
+            f"a {kind} named {row.name!r} exists", field="name", code="name_taken", status=409
+        ) from None
+    config_cache.forget("automation.")
+    return row
+
+
+def _delete(row: Trigger | Macro | Webhook, kind: str, actor: User) -> None:
+    with audit.unit():
+        audit.record(
+            f"automation.{kind}_deleted", kind, row.pk, actor=actor, data={"name": row.name}
+        )
+        row.delete()
+    config_cache.forget("automation.")

@@ -9,12 +9,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import urllib.request
 from datetime import timedelta
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from helpmesh.automation import targets
 from helpmesh.automation.models import DeliveryState, WebhookDelivery
 from helpmesh.core import clock
 
@@ -46,10 +46,18 @@ def verify(secret: str, body: bytes, header: str, *, now: int, tolerance: int = 
 
 
 def post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    """POST and return the HTTP status (tests replace this; no network in tests)."""
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
-    with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 - admin-set URL
-        return int(response.status)
+    """POST ``body`` and return the HTTP status (tests may replace this).
+
+    The SSRF guard runs here, right before connecting: ``url`` is resolved once, checked
+    (targets.check) and the connection goes to the checked address. Redirects are not followed.
+    """
+    target = targets.check(url)
+    connection = targets.connection(target, TIMEOUT)
+    try:
+        connection.request("POST", target.path, body=body, headers=headers)
+        return int(connection.getresponse().status)
+    finally:
+        connection.close()
 
 
 def attempt(delivery_id: int) -> str:
@@ -76,18 +84,20 @@ def attempt(delivery_id: int) -> str:
     try:
         status = post(row.webhook.url, body, headers)
         error = "" if 200 <= status < 300 else f"HTTP {status}"
+    except targets.RefusedTarget as exc:  # retrying would only knock on the same door again
+        return _record(row, 0, f"refused: {exc}"[:500], give_up=True)
     except Exception as exc:  # any network failure is retried, never raised into a request
         status, error = 0, f"{type(exc).__name__}: {exc}"[:500]
     return _record(row, status, error)
 
 
-def _record(row: WebhookDelivery, status: int, error: str) -> str:
+def _record(row: WebhookDelivery, status: int, error: str, *, give_up: bool = False) -> str:
     now = clock.now()
     attempts = row.attempts + 1
     fields: dict[str, Any] = {"response_status": status or None, "last_error": error}
     if not error:
         fields.update(state=DeliveryState.DELIVERED, delivered_at=now, next_attempt_at=None)
-    elif attempts > len(BACKOFF):
+    elif give_up or attempts > len(BACKOFF):
         fields.update(state=DeliveryState.FAILED, next_attempt_at=None)
     else:
         fields.update(next_attempt_at=now + BACKOFF[attempts - 1])
