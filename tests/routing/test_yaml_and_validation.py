@@ -29,6 +29,7 @@ models:
             when: {intent: billing, min_confidence: 0.8, tags_any: [invoice]}
             then: {team: billing}
       - kind: skills
+        when: {channel: [email, chat]}
         settings: {relax_after_minutes: [30, 60]}
         rules:
           - {name: german, when: {language: de}, then: {language: de}}
@@ -55,6 +56,8 @@ def test_export_of_an_applied_document_applies_back_unchanged(billing):
     yaml_io.apply_document(yaml_io.load(yaml_io.dump(first)))
     assert yaml_io.export_document() == first
     assert first["models"][0]["layers"][0]["rules"][0]["when"]["min_confidence"] == 0.8
+    assert first["models"][0]["layers"][1]["when"] == {"channel": ["email", "chat"]}
+    assert "when" not in first["models"][0]["layers"][0]  # no conditions: none exported
     assert first["calendars"][0]["holidays"] == [{"date": "2026-12-25", "name": "Christmas"}]
 
 
@@ -76,6 +79,8 @@ def test_cli_exports_and_applies_files(billing, tmp_path, monkeypatch):
     [
         (("min_confidence", "min_confidance"), "models[0].layers[0].rules[0].when.min_confidance"),
         (("kind: skills", "kind: skillz"), "models[0].layers[1].kind"),
+        (("channel: [email, chat]", "chanel: [email, chat]"), "models[0].layers[1].when.chanel"),
+        (("when: {channel: [email, chat]}", "when: chat"), "models[0].layers[1].when"),
         (
             ("then: {team: billing}", "then: {team: nobody}"),
             "models[0].layers[0].rules[0].then.team",

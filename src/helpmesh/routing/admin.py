@@ -43,11 +43,12 @@ class LayerForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         kind = data.get("kind")
-        if kind:
-            try:
+        try:
+            validation.check_layer_when(data.get("when") or {}, "when")
+            if kind:
                 validation.check_settings(kind, data.get("settings") or {}, "settings", None)
-            except validation.SpecError as exc:
-                raise forms.ValidationError(str(exc)) from None
+        except validation.SpecError as exc:
+            raise forms.ValidationError(str(exc)) from None
         return data
 
 

@@ -143,6 +143,19 @@ def validate(when: Any) -> None:
             raise ConditionError(key, f"{key} must be a value or a list of values")
 
 
+def describe(when: Mapping[str, Any]) -> str:
+    """The conditions as a trace reads them: "channel in [email], min_confidence 0.8"."""
+    parts = []
+    for key, value in when.items():
+        if isinstance(value, list):
+            parts.append(f"{key} in [{', '.join(str(v) for v in value)}]")
+        elif isinstance(value, Mapping):
+            parts.append(f"{key} {', '.join(f'{k}={v}' for k, v in value.items())}")
+        else:
+            parts.append(f"{key} {value}")
+    return ", ".join(parts) or "always"
+
+
 def evaluate(when: Mapping[str, Any], facts: TicketFacts, now: datetime) -> tuple[bool, str]:
     """(all hold, the explanation): the reasons when it matched, the first failure when not."""
     reasons = []

@@ -75,7 +75,10 @@ def model_dict(row: SupportModel) -> dict[str, Any]:
     layers = []
     for layer in row.layers.prefetch_related("rules"):
         rules = [{"name": r.name, "when": r.when, "then": r.then} for r in layer.rules.all()]
-        entry: dict[str, Any] = {"kind": layer.kind, "settings": layer.settings}
+        entry: dict[str, Any] = {"kind": layer.kind}
+        if layer.when:
+            entry["when"] = layer.when
+        entry["settings"] = layer.settings
         if rules:
             entry["rules"] = rules
         layers.append(entry)

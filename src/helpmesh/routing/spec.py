@@ -16,9 +16,12 @@ class RuleSpec:
 
 @dataclass(frozen=True)
 class LayerSpec:
+    """One layer; ``when`` (conditions, all must hold) limits the tickets it applies to."""
+
     kind: str
     settings: Mapping[str, Any] = field(default_factory=dict)
     rules: tuple[RuleSpec, ...] = ()
+    when: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ def model_from_dict(data: Mapping[str, Any]) -> ModelSpec:
                 RuleSpec(r["name"], dict(r.get("when") or {}), dict(r.get("then") or {}))
                 for r in layer.get("rules") or []
             ),
+            when=dict(layer.get("when") or {}),
         )
         for layer in data.get("layers") or []
     )

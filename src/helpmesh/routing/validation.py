@@ -105,6 +105,11 @@ def _when(value: Any, path: str) -> None:
         raise SpecError(_join(path, exc.key) if exc.key else path, str(exc)) from None
 
 
+def check_layer_when(when: Any, path: str) -> None:
+    """A layer's ``when``: the rules' condition language (the admin calls this too)."""
+    _when(when, path)
+
+
 def _team_ref(value: Any, path: str, teams: set[str] | None) -> None:
     if not isinstance(value, str) or not value:
         raise SpecError(path, "must name a team by its slug")
@@ -163,10 +168,11 @@ def check_then(kind: str, then: Any, path: str, teams: set[str] | None, levels: 
 def check_layer(data: Any, path: str, teams: set[str] | None) -> None:
     """One layer: its kind, settings and rules."""
     data = _mapping(data, path)
-    _only(data, {"kind", "settings", "rules"}, path)
+    _only(data, {"kind", "when", "settings", "rules"}, path)
     kind = _required(data, "kind", path)
     if kind not in LAYERS:
         raise SpecError(_join(path, "kind"), f"unknown layer kind {kind!r} ({', '.join(LAYERS)})")
+    check_layer_when(data.get("when"), _join(path, "when"))
     check_settings(kind, data.get("settings"), _join(path, "settings"), teams)
     levels = len((data.get("settings") or {}).get("levels") or [])
     rules = _items(data.get("rules"), _join(path, "rules"))

@@ -158,6 +158,7 @@ def _apply_models(items: list[dict[str, Any]]) -> int:
                 model=model,
                 position=position,
                 kind=layer["kind"],
+                when=layer.get("when") or {},
                 settings=layer.get("settings") or {},
             )
             Rule.objects.bulk_create(

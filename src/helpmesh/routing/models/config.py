@@ -93,9 +93,12 @@ class LayerKind(models.TextChoices):
 
 
 class Layer(models.Model):
+    """One step of a model; ``when`` (conditions, all must hold) limits the tickets it sees."""
+
     model = models.ForeignKey(SupportModel, on_delete=models.CASCADE, related_name="layers")
     position = models.PositiveSmallIntegerField(default=0)
     kind = models.CharField(max_length=16, choices=LayerKind.choices)
+    when = models.JSONField(default=dict, blank=True)
     settings = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -9,10 +9,10 @@ system and the simulator call this same code (docs/adr/0009-routing-policy-is-pu
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from helpmesh.routing import assignment
+from helpmesh.routing import assignment, conditions
 from helpmesh.routing.facts import Decision, TicketFacts, World
 from helpmesh.routing.policies import (
     central,
@@ -51,11 +51,35 @@ def decide(model: ModelSpec, facts: TicketFacts, world: World, now: datetime) ->
     ctx = Context(facts, world, now, Decision(tier=facts.tier))
     ctx.decision.note(f"model {model.name} at {now:%Y-%m-%d %H:%M} UTC for ticket #{facts.id}")
     for layer in model.layers:
-        LAYERS[layer.kind](layer, ctx)
+        if _applies(layer, ctx):
+            LAYERS[layer.kind](layer, ctx)
     _assign(ctx)
     decision = ctx.decision
     decision.collaborators = [c for c in decision.collaborators if c != decision.assignee_id]
     return decision
+
+
+def layer_for(model: ModelSpec, kind: str, facts: TicketFacts, now: datetime) -> LayerSpec | None:
+    """The model's first layer of ``kind`` whose ``when`` holds for the ticket as it stands."""
+    for layer in model.layers:
+        if layer.kind == kind and conditions.evaluate(layer.when, facts, now)[0]:
+            return layer
+    return None
+
+
+def _applies(layer: LayerSpec, ctx: Context) -> bool:
+    """Whether the layer's ``when`` holds; it sees the team the layers before it chose, so
+    ``when: {team: technical-support}`` after a department layer means "sent to tech support"."""
+    if not layer.when:
+        return True
+    facts = replace(ctx.facts, team=ctx.decision.team or ctx.facts.team)
+    matched, why = conditions.evaluate(layer.when, facts, ctx.now)
+    verdict = "matched" if matched else "did not match"
+    skipped = "applies" if matched else "skipped"
+    ctx.decision.note(
+        f"layer {layer.kind} {skipped}: when {conditions.describe(layer.when)} {verdict} ({why})"
+    )
+    return matched
 
 
 def _assign(ctx: Context) -> None:
