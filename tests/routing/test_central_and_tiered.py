@@ -9,7 +9,7 @@ import pytest
 from helpmesh.conversations import services as tickets
 from helpmesh.conversations.errors import TicketError
 from helpmesh.core import audit, clock
-from helpmesh.routing import services, sweeps
+from helpmesh.routing import notes, services, sla_sweep, sweeps
 
 CENTRAL = """
 models:
@@ -90,3 +90,53 @@ def test_tiers_escalate_by_time_by_intent_and_by_hand_keeping_history(desk, mond
     assert kinds.count("routing.decided") == 3 and kinds[0] == "ticket.created"
     with pytest.raises(TicketError, match="top tier"):
         services.escalate(slow, actor=eng, note="nowhere to go")
+
+
+EMAIL_TIERS = """
+sla_policies:
+  - {name: all, first_response_minutes: 60, on_breach: [escalate_tier]}
+models:
+  - name: email-tiers
+    active: true
+    layers:
+      - kind: department
+        settings: {default_team: l1}
+        rules:
+          - {name: chat desk, when: {channel: chat}, then: {team: chat-desk}}
+      - kind: tiered
+        when: {channel: [email]}
+        settings: {levels: [l1, l2]}
+"""
+
+
+def test_chat_skips_the_tiers_that_email_climbs(desk, monday_9am):
+    for slug in ("l1", "l2", "chat-desk"):
+        desk.team(slug)
+    desk.model(EMAIL_TIERS)
+    cleo = desk.agent("Cleo", "chat-desk")
+    desk.agent("Una", "l1")
+    tess = desk.agent("Tess", "l2")
+
+    chat = desk.ticket("Quick question", channel="chat")
+    assert (chat.team.slug, chat.assignee, chat.routing.tier) == ("chat-desk", cleo, None)
+    assert (
+        "layer tiered skipped: when channel in [email] did not match "
+        "(channel is 'chat', not 'email')"
+    ) in services.trace_for(chat)[0]["trace"]
+    with pytest.raises(TicketError, match="not in any tiers"):
+        services.escalate(chat, actor=cleo, note="needs a specialist")
+
+    # Email climbs: a breached first response sends it up with a note for tier 2.
+    mail = desk.ticket("Export fails", body="The CSV export stops at 50%.")
+    assert (mail.team.slug, mail.routing.tier) == ("l1", 1)
+    clock.advance(timedelta(minutes=61))
+    assert sla_sweep.check_due()["breached"] == 2  # the chat ticket breaches too, and stays
+    mail.refresh_from_db()
+    chat.refresh_from_db()
+    assert (mail.team.slug, mail.assignee, mail.routing.tier) == ("l2", tess, 2)
+    assert (chat.team.slug, chat.routing.tier) == ("chat-desk", None)
+    note = mail.messages.get(internal=True)
+    assert note.author_user.email == notes.ROUTING_EMAIL
+    assert note.body_text.startswith("Escalation tier 1 -> 2 (l1 -> l2): first response SLA")
+    assert "Last customer message: The CSV export stops at 50%." in note.body_text
+    assert services.trace_for(mail)[-1]["summary"] == note.body_text

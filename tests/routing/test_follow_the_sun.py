@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from helpmesh.accounts import services as accounts
 from helpmesh.core import clock
-from helpmesh.routing import services, sla, sweeps
+from helpmesh.routing import notes, services, sla, snapshots, sweeps
 
 MODEL = """
 calendars:
@@ -79,3 +80,49 @@ def test_sla_pauses_overnight_and_over_a_holiday(desk):
         ticket = desk.ticket("Late question")
     due = sla.due_times_for([ticket])[ticket.pk]["first_response_due"]
     assert due == datetime(2026, 3, 4, 10, 0, tzinfo=UTC)  # Wednesday 10:00 London
+
+
+def test_the_handoff_brief_is_an_internal_note_the_customer_never_sees(desk, personas, api, client):
+    desk.team("apac"), desk.team("emea")
+    desk.model(MODEL)
+    desk.agent("Ava", "apac")
+    eve = desk.agent("Eve", "emea")
+    with clock.frozen(datetime(2026, 3, 2, 6, 55, tzinfo=UTC)):  # 17:55 Sydney
+        ticket = personas.ticket_for(
+            personas.alice_user, subject="Cannot log in", body="My login fails since today."
+        )
+        clock.advance(timedelta(minutes=10))  # the APAC day is over
+        assert sweeps.hand_off_closed_regions() == 1
+
+    ticket.refresh_from_db()
+    note = ticket.messages.get(internal=True)
+    assert note.author_user.email == notes.ROUTING_EMAIL
+    assert note.body_text == services.trace_for(ticket)[-1]["summary"]
+    assert note.body_text.startswith("Handoff apac -> emea (end of day).")
+    # Writing the note routed nothing again and answered nobody.
+    assert [d["kind"] for d in services.trace_for(ticket)] == ["received", "handoff"]
+    assert ticket.first_response_at is None and ticket.status == "new"
+
+    as_eve = api(eve).get(f"/tickets/{ticket.pk}/messages").json()
+    as_alice = api(personas.alice_user).get(f"/tickets/{ticket.pk}/messages").json()
+    assert (as_eve[-1]["body"], as_eve[-1]["author"], as_eve[-1]["internal"]) == (
+        note.body_text,
+        "Routing",
+        True,
+    )
+    assert [m["body"] for m in as_alice] == ["My login fails since today."]
+    client.force_login(personas.alice_user)
+    page = client.get(f"/portal/requests/{ticket.pk}/").content.decode()
+    assert "My login fails since today." in page and "Handoff" not in page
+
+
+def test_the_routing_agent_is_never_routed_to(desk):
+    desk.team("apac"), desk.team("emea")
+    desk.model(MODEL)
+    # Even put in a team by mistake, the system author takes no tickets.
+    accounts.add_to_team(notes.routing_agent(), desk.team("emea"))
+    with clock.frozen(datetime(2026, 3, 2, 12, 0, tzinfo=UTC)):  # EMEA open
+        world = snapshots.load_world(clock.now())
+        ticket = desk.ticket("Invoice copy")
+    assert notes.routing_agent().pk not in world.agents
+    assert (ticket.team.slug, ticket.assignee) == ("emea", None)

@@ -12,10 +12,12 @@ from helpmesh.conversations import services as tickets
 from helpmesh.conversations.errors import TicketError
 from helpmesh.conversations.models import Ticket
 from helpmesh.core import audit, clock
-from helpmesh.routing import snapshots
+from helpmesh.routing import notes, snapshots
 from helpmesh.routing.facts import Decision, TicketFacts, World
 from helpmesh.routing.models import AgentPresence, RoutingDecision, TicketRouting
-from helpmesh.routing.policies import decide
+from helpmesh.routing.policies import decide, layer_for
+from helpmesh.routing.policies.tiered import escalation_summary
+from helpmesh.routing.spec import LayerSpec
 
 
 class RoutingError(TicketError):
@@ -38,16 +40,24 @@ def route_ticket(
     if model is None:
         return None
     now = clock.now()
-    world = world or snapshots.load_world(now)
+    world = world or _world(now)
     facts = facts or snapshots.facts_for(ticket, pinned=pinned)
     decision = decide(model, facts, world, now)
     return apply_decision(ticket, decision, kind=kind, world=world)
 
 
+def _world(now: datetime) -> World:
+    return snapshots.load_world(now)
+
+
 def apply_decision(
     ticket: Ticket, decision: Decision, *, kind: str, world: World | None = None, summary: str = ""
 ) -> RoutingDecision:
-    """Make the ticket match ``decision``, store the trace and audit it, atomically."""
+    """Make the ticket match ``decision``, store the trace and audit it, atomically.
+
+    A ``summary`` (a handoff or an escalation brief) is also left on the ticket as an internal
+    note by the routing agent, so whoever takes the ticket over reads it in the timeline.
+    """
     from helpmesh.routing import swarms
 
     now = clock.now()
@@ -87,6 +97,8 @@ def apply_decision(
                 world.assigned(decision.assignee_id, ticket.channel, now)
         if decision.swarm:
             swarms.form(ticket, decision)
+        if summary:
+            notes.add_note(ticket, summary)
     ticket.refresh_from_db()
     return record
 
@@ -127,13 +139,12 @@ def _stamp_assignment(agent_id: int, now: datetime) -> None:
 
 def escalate(ticket: Ticket, *, actor: User, note: str) -> RoutingDecision:
     """An agent sends ``ticket`` one tier up; the handoff note is required and kept."""
-    model = snapshots.active_model()
-    layer = model.layer("tiered") if model else None
-    if layer is None:
-        raise RoutingError("the active support model has no tiers", field="tier", code="no_tiers")
     if not note.strip():
         raise RoutingError("an escalation needs a handoff note", field="note", code="required")
     facts = snapshots.facts_for(ticket)
+    layer = _tiers_for(facts)
+    if layer is None:
+        raise RoutingError("this ticket is not in any tiers", field="tier", code="no_tiers")
     top = len(layer.settings["levels"])
     if (facts.tier or 1) >= top:
         raise RoutingError(f"tier {top} is the top tier", field="tier", code="top_tier")
@@ -147,6 +158,31 @@ def escalate(ticket: Ticket, *, actor: User, note: str) -> RoutingDecision:
         )
         escalated = replace(facts, tier=(facts.tier or 1) + 1, assignee_id=None)
         return route_ticket(ticket, kind="escalate", facts=escalated)  # type: ignore[return-value]
+
+
+def escalate_for_breach(ticket: Ticket, *, metric: str) -> RoutingDecision | None:
+    """The SLA sweep sends ``ticket`` one tier up; the next tier gets a note saying why.
+
+    None when the ticket is not in tiers (no tiered layer applies to it) or already at the top.
+    """
+    model = snapshots.active_model()
+    facts = snapshots.facts_for(ticket)
+    layer = _tiers_for(facts)
+    if model is None or layer is None or (facts.tier or 1) >= len(layer.settings["levels"]):
+        return None
+    now = clock.now()
+    decision = decide(
+        model, replace(facts, tier=(facts.tier or 1) + 1, assignee_id=None), _world(now), now
+    )
+    why = f"{metric.replace('_', ' ')} SLA breached"
+    summary = escalation_summary(facts, decision, why)
+    return apply_decision(ticket, decision, kind="sla_escalate", summary=summary)
+
+
+def _tiers_for(facts: TicketFacts) -> LayerSpec | None:
+    """The tiered layer the ticket is in: the model has one and its ``when`` holds."""
+    model = snapshots.active_model()
+    return layer_for(model, "tiered", facts, clock.now()) if model else None
 
 
 def trace_for(ticket: Ticket) -> list[dict[str, Any]]:

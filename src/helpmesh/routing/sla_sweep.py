@@ -12,7 +12,7 @@ from django.db import transaction
 from helpmesh.conversations import services as tickets
 from helpmesh.conversations.models import Priority, Ticket
 from helpmesh.core import audit, clock
-from helpmesh.routing import sla
+from helpmesh.routing import services, sla
 from helpmesh.routing.models import TicketSla
 
 log = logging.getLogger(__name__)
@@ -90,24 +90,7 @@ def _breach(row: TicketSla, metric: str) -> None:
             reason=f"sla: {metric} breached",
         )
     if "escalate_tier" in actions:
-        _escalate(ticket)
-
-
-def _escalate(ticket: Ticket) -> None:
-    from dataclasses import replace
-
-    from helpmesh.routing import services, snapshots
-
-    model = snapshots.active_model()
-    layer = model.layer("tiered") if model else None
-    facts = snapshots.facts_for(ticket)
-    if layer is None or (facts.tier or 1) >= len(layer.settings["levels"]):
-        return
-    services.route_ticket(
-        ticket,
-        kind="sla_escalate",
-        facts=replace(facts, tier=(facts.tier or 1) + 1, assignee_id=None),
-    )
+        services.escalate_for_breach(ticket, metric=metric)
 
 
 def _notify(ticket: Ticket, subject: str) -> None:

@@ -28,6 +28,7 @@ from helpmesh.routing.models import (
 )
 from helpmesh.routing.spec import ModelSpec, SlaSpec, model_from_dict
 
+SYSTEM_DOMAIN = "@helpmesh.invalid"  # routing@, automation@: authors, not agents to route to
 OPEN = [Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD]
 _model_cache: dict[tuple[int, datetime], ModelSpec] = {}
 
@@ -117,9 +118,12 @@ def load_world(now: datetime) -> World:
     cals = all_calendars()
     members: dict[str, list[int]] = defaultdict(list)
     agent_teams: dict[int, set[str]] = defaultdict(set)
-    for slug, user_id in TeamMembership.objects.filter(
-        user__role__in=[Role.AGENT, Role.ADMIN], user__is_active=True
-    ).values_list("team__slug", "user_id"):
+    for slug, user_id in (
+        TeamMembership.objects.filter(user__role__in=[Role.AGENT, Role.ADMIN], user__is_active=True)
+        # System authors (routing's and automation's notes and replies) never take tickets.
+        .exclude(user__email__endswith=SYSTEM_DOMAIN)
+        .values_list("team__slug", "user_id")
+    ):
         members[slug].append(user_id)
         agent_teams[user_id].add(slug)
     teams = {t.slug: _team_state(t, cals, members[t.slug]) for t in _teams()}

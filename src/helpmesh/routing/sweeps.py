@@ -15,6 +15,7 @@ from helpmesh.routing.facts import World
 from helpmesh.routing.models import TicketRouting
 from helpmesh.routing.policies import decide
 from helpmesh.routing.policies.follow_the_sun import handoff_summary
+from helpmesh.routing.policies.tiered import escalation_summary
 from helpmesh.routing.services import apply_decision
 from helpmesh.routing.snapshots import OPEN
 
@@ -46,6 +47,8 @@ def redecide(ticket: Ticket, *, kind: str, world: World, now: datetime) -> bool:
     if team_changed and decision.region:
         kind = "handoff"
         summary = handoff_summary(facts, facts.team, decision.team)
+    elif (decision.tier or 0) > (facts.tier or 1):
+        summary = escalation_summary(facts, decision, f"rule '{decision.rule}'")
     with transaction.atomic():
         apply_decision(ticket, decision, kind=kind, world=world, summary=summary)
     return True

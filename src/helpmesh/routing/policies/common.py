@@ -1,10 +1,12 @@
-"""Helpers the layer policies share: rule matching with a trace, pinned teams."""
+"""Helpers the layer policies share: rule matching with a trace, pinned teams, the brief that
+goes with a ticket when it changes hands."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from helpmesh.routing import conditions
+from helpmesh.routing.facts import TicketFacts
 from helpmesh.routing.spec import LayerSpec, RuleSpec
 
 if TYPE_CHECKING:
@@ -41,3 +43,21 @@ def keep_pinned(ctx: Context, label: str) -> bool:
         ctx.decision.note(f"{label}: team {ctx.facts.team} was chosen when the ticket was opened")
         return True
     return False
+
+
+def brief(facts: TicketFacts) -> str:
+    """What whoever takes a ticket over needs: the last customer message, state, next step."""
+    last = " ".join(facts.last_customer_message.split())
+    if len(last) > 300:
+        last = last[:297] + "..."
+    if facts.status == "new":
+        step = "send the first response"
+    elif facts.status in ("pending", "on_hold"):
+        step = f"waiting ({facts.status}); check for news and follow up"
+    else:
+        step = "answer the customer's last message"
+    return (
+        f"Last customer message: {last or '(none)'}\n"
+        f"State: {facts.status}, priority {facts.priority}, tier {facts.tier or '-'}\n"
+        f"Next step: {step}"
+    )

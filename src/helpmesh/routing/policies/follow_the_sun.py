@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from helpmesh.routing import conditions
 from helpmesh.routing.facts import TicketFacts
+from helpmesh.routing.policies.common import brief
 from helpmesh.routing.spec import LayerSpec
 
 if TYPE_CHECKING:
@@ -62,18 +63,4 @@ def _opens(ctx: Context, slug: str) -> datetime:
 
 def handoff_summary(facts: TicketFacts, from_team: str | None, to_team: str | None) -> str:
     """What the next region needs: the last customer message, the state and the next step."""
-    last = " ".join(facts.last_customer_message.split())
-    if len(last) > 300:
-        last = last[:297] + "..."
-    if facts.status == "new":
-        step = "send the first response"
-    elif facts.status in ("pending", "on_hold"):
-        step = f"waiting ({facts.status}); check for news and follow up"
-    else:
-        step = "answer the customer's last message"
-    return (
-        f"Handoff {from_team or '-'} -> {to_team or '-'} (end of day).\n"
-        f"Last customer message: {last or '(none)'}\n"
-        f"State: {facts.status}, priority {facts.priority}, tier {facts.tier or '-'}\n"
-        f"Next step: {step}"
-    )
+    return f"Handoff {from_team or '-'} -> {to_team or '-'} (end of day).\n{brief(facts)}"

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from helpmesh.routing.policies.common import all_matches
+from helpmesh.routing.facts import Decision, TicketFacts
+from helpmesh.routing.policies.common import all_matches, brief
 from helpmesh.routing.spec import LayerSpec
 
 if TYPE_CHECKING:
@@ -40,3 +41,11 @@ def next_tier(layer: LayerSpec, current: int | None) -> tuple[int, str] | None:
     levels: list[str] = list(layer.settings["levels"])
     tier = (current or 1) + 1
     return (tier, levels[tier - 1]) if tier <= len(levels) else None
+
+
+def escalation_summary(facts: TicketFacts, decision: Decision, why: str) -> str:
+    """The note the next tier reads: from where to where, why, and the ticket's brief."""
+    return (
+        f"Escalation tier {facts.tier or 1} -> {decision.tier} "
+        f"({facts.team or '-'} -> {decision.team or '-'}): {why}.\n{brief(facts)}"
+    )
