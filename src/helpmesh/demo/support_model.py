@@ -4,13 +4,14 @@ Applied by ``seed`` through ``routing.yaml_io.apply_document`` before any ticket
 demo ticket is routed (with a readable trace) and carries SLA clocks. Same format as
 ``helpmesh model apply`` (docs/adr/0010-support-model-yaml-format.md).
 
-- Department model: Billing, Technical Support, Shipping and Accounts, chosen by tags, then by
-  triage's intent (its labels are team names when trained on resolved tickets), then by keywords
-  in the subject; anything else goes to Technical Support.
-- Technical Support is tier 1 of two; tier 2 is Engineering. API errors go straight up, bugs
-  after a day in tier 1, and agents escalate by hand with a handoff note. The tiered layer runs
-  first because it names a team for every ticket; the department layer then picks the real
-  team (tier 2 stays with Engineering).
+- The department layer chooses the team for every ticket: Billing, Shipping or Accounts by tags,
+  then by triage's intent (its labels are team names when trained on resolved tickets), then by
+  keywords in the subject; anything else goes to Technical Support. Tickets already escalated
+  stay with Engineering.
+- Only Technical Support works in tiers (the tiered layer's ``when: {team: technical-support}``;
+  other teams' traces say the layer was skipped): tier 1 is Technical Support, tier 2 is
+  Engineering. API bugs go straight up, other bugs after a day in tier 1 (the sweep leaves
+  Engineering an internal note with the brief), and agents escalate by hand with a handoff note.
 - Least-loaded assignment in every team; EMEA business hours (Berlin, Mon-Fri 08:00-18:00) with
   public holidays.
 - SLA by priority: urgent 1 h first response around the clock; high 4 h, normal 8 h and
@@ -64,22 +65,13 @@ teams:
   - {team: engineering, calendar: emea-business, region: EMEA, assignment: least_loaded}
 models:
   - name: demo-departments
-    description: Four departments; Technical Support escalates to Engineering.
+    description: Four departments choose the team; Technical Support escalates to Engineering.
     active: true
     layers:
-      - kind: tiered
-        settings: {levels: [technical-support, engineering]}
-        rules:
-          - name: API errors go straight to engineering
-            when: {tags_all: [api, bug]}
-            then: {tier: 2}
-          - name: bugs open a day in tier 1
-            when: {team: technical-support, tags_any: [bug], time_in_tier_minutes: 1440}
-            then: {tier: 2}
       - kind: department
         settings: {default_team: technical-support}
         rules:
-          - name: tier 2 is engineering
+          - name: escalated tickets stay with engineering
             when: {tier: 2}
             then: {team: engineering}
           - name: billing tags
@@ -112,6 +104,16 @@ models:
           - name: accounts keywords
             when: {subject_contains: [account, delete my, gdpr, my data, email address]}
             then: {team: accounts}
+      - kind: tiered
+        when: {team: technical-support}
+        settings: {levels: [technical-support, engineering]}
+        rules:
+          - name: API bugs go straight to engineering
+            when: {tags_all: [api, bug]}
+            then: {tier: 2}
+          - name: bugs open a day in tier 1
+            when: {tags_any: [bug], time_in_tier_minutes: 1440}
+            then: {tier: 2}
 sla_policies:
   - name: Urgent
     when: {priority: urgent}
