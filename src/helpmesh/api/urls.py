@@ -8,6 +8,7 @@ from helpmesh import __version__
 from helpmesh.accounts.api import router as accounts_router
 from helpmesh.api import errors
 from helpmesh.api.auth import AUTH
+from helpmesh.automation.api import router as automation_router
 from helpmesh.channels.email.api import router as email_router
 from helpmesh.conversations.api import router as tickets_router
 from helpmesh.customers.api import router as customers_router
@@ -27,5 +28,6 @@ api.add_router("", customers_router)
 api.add_router("", tickets_router)
 api.add_router("", routing_router)
 api.add_router("", email_router)
+api.add_router("", automation_router)
 
 urlpatterns = api.urls
