@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import QuerySet
 
 from helpmesh.accounts.models import Role, Team, User
+from helpmesh.automation.models import Macro
 from helpmesh.conversations.models import Channel, Priority, Status
 from helpmesh.conversations.services import TicketChanges
 
@@ -91,6 +93,20 @@ class EscalateForm(forms.Form):
         ),
         error_messages={"required": "An escalation needs a handoff note."},
     )
+
+
+class MacroForm(forms.Form):
+    """Apply one of the macros the agent may use (automation.services.macros_for)."""
+
+    macro = forms.ModelChoiceField(
+        Macro.objects.none(),
+        empty_label="Choose a macro…",
+        error_messages={"required": "Choose a macro to apply."},
+    )
+
+    def __init__(self, *args: object, macros: QuerySet[Macro], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["macro"].queryset = macros  # type: ignore[attr-defined]
 
 
 class MergeForm(forms.Form):

@@ -154,4 +154,5 @@ _DESCRIBE: dict[str, Any] = {
     "sla.warning": lambda n, d: f"warned that {_metric(d)} is due soon",
     "sla.breached": lambda n, d: f"recorded an SLA breach: {_metric(d)}",
     "sla.notified": lambda n, d: "sent an SLA notice to " + ", ".join(d.get("to") or ["no one"]),
+    "automation.macro_applied": lambda n, d: f"applied the macro “{d.get('macro', '')}”",
 }

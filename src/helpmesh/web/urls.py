@@ -18,5 +18,6 @@ urlpatterns = [
     path("inbox/tickets/<int:ticket_id>/update/", ticket.update, name="update"),
     path("inbox/tickets/<int:ticket_id>/merge/", ticket.merge, name="merge"),
     path("inbox/tickets/<int:ticket_id>/escalate/", ticket.escalate, name="escalate"),
+    path("inbox/tickets/<int:ticket_id>/macro/", ticket.apply_macro, name="apply_macro"),
     path("attachments/<int:attachment_id>/", attachments.download, name="attachment"),
 ]

@@ -1,5 +1,5 @@
-"""One ticket for an agent: header, timeline, reply box, side panel (properties, SLA, routing
-and escalation), merge, customer sidebar."""
+"""One ticket for an agent: header, timeline, reply box, side panel (properties, macros, SLA,
+routing and escalation), merge, customer sidebar."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from helpmesh.accounts.models import User
+from helpmesh.automation import services as automation
 from helpmesh.conversations import merging, services
 from helpmesh.conversations.errors import TicketError
 from helpmesh.conversations.models import Channel, Ticket
@@ -25,7 +26,7 @@ from helpmesh.routing import services as routing
 from helpmesh.web import routing_cards, timeline
 from helpmesh.web.access import agent_required, current_user, is_htmx, visible_ticket_or_404
 from helpmesh.web.errors import add_ticket_error
-from helpmesh.web.forms import EscalateForm, MergeForm, ReplyForm, TicketForm
+from helpmesh.web.forms import EscalateForm, MacroForm, MergeForm, ReplyForm, TicketForm
 from helpmesh.web.uploads import attachments_from
 
 
@@ -46,6 +47,7 @@ def _page(request: HttpRequest, user: User, ticket: Ticket, **forms_: Any) -> Ht
         "edit": forms_.get("edit") or TicketForm(initial=_current(ticket)),
         "merge": forms_.get("merge") or MergeForm(),
         "escalate": forms_.get("escalate") or EscalateForm(),
+        "macro": forms_.get("macro") or MacroForm(macros=automation.macros_for(user)),
         "routing": routing_cards.routing_card(ticket),
         "sla": routing_cards.sla_card(ticket),
         "can_edit": can_edit_ticket(user),
@@ -118,7 +120,14 @@ def _send(request: HttpRequest, user: User, ticket: Ticket, form: ReplyForm) -> 
 
 
 def _conversation_fragment(
-    request: HttpRequest, user: User, ticket: Ticket, form: ReplyForm, *, sent: bool = False
+    request: HttpRequest,
+    user: User,
+    ticket: Ticket,
+    form: ReplyForm,
+    *,
+    sent: bool = False,
+    template: str = "web/_reply_response.html",
+    **extra: Any,
 ) -> HttpResponse:
     context = {
         "ticket": ticket,
@@ -128,8 +137,9 @@ def _conversation_fragment(
         "sla": routing_cards.sla_card(ticket),  # a reply meets or starts response clocks
         "can_edit": can_edit_ticket(user),
         **_conversation(user, ticket),
+        **extra,
     }
-    return render(request, "web/_reply_response.html", context)
+    return render(request, template, context)
 
 
 @require_POST
@@ -188,6 +198,48 @@ def escalate(request: HttpRequest, ticket_id: int) -> HttpResponse:
     if not visible_tickets(user).filter(pk=ticket.pk).exists():
         return redirect("web:inbox")  # the next tier's team is not one this agent sees
     return redirect("web:ticket", ticket_id=ticket.pk)
+
+
+@require_POST
+@agent_required
+def apply_macro(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """Apply one of the agent's macros; htmx gets the refreshed timeline and side panel back."""
+    user = current_user(request)
+    ticket = visible_ticket_or_404(user, ticket_id)
+    form = MacroForm(request.POST, macros=automation.macros_for(user))
+    applied = form.is_valid() and _apply_macro(form, ticket, user)
+    if applied and not visible_tickets(user).filter(pk=ticket.pk).exists():
+        messages.success(request, f"Applied “{form.cleaned_data['macro']}” to #{ticket.pk}.")
+        return redirect("web:inbox")  # the macro moved the ticket to a team this agent cannot see
+    if is_htmx(request):
+        ticket.refresh_from_db()
+        fresh = MacroForm(macros=automation.macros_for(user))
+        return _conversation_fragment(
+            request,
+            user,
+            ticket,
+            _blank_reply(user),
+            template="web/_macro_response.html",
+            macro=fresh if applied else form,
+            applied=form.cleaned_data["macro"] if applied else None,
+        )
+    if applied:
+        messages.success(request, f"Applied “{form.cleaned_data['macro']}”.")
+        return redirect("web:ticket", ticket_id=ticket.pk)
+    return _page(request, user, ticket, macro=form)
+
+
+def _apply_macro(form: MacroForm, ticket: Ticket, user: User) -> bool:
+    """Hand the macro to automation; a refusal becomes a form error."""
+    try:
+        automation.apply_macro(form.cleaned_data["macro"], ticket, actor=user)
+    except automation.AutomationError as exc:
+        form.add_error(None, f"This macro cannot be applied: {exc}.")
+        return False
+    except TicketError as exc:
+        add_ticket_error(form, exc)
+        return False
+    return True
 
 
 def _attempt(form: forms.Form, action: Any) -> bool:
