@@ -87,3 +87,15 @@ def test_a_macro_that_cannot_apply_shows_why_on_the_card(client, personas):
     )
     ticket.refresh_from_db()
     assert ticket.team == personas.team_a
+
+
+def test_a_macro_that_hands_the_ticket_to_another_team_returns_to_the_inbox(client, personas):
+    handover = Macro.objects.create(name="To team B", actions=[{"assign_team": "team-b"}])
+    ticket = personas.ticket_for(personas.alice_user, team=personas.team_a)
+    client.force_login(personas.anna)
+    assert apply(client, ticket, handover).url == "/inbox/"
+    ticket.refresh_from_db()
+    assert ticket.team == personas.team_b
+    again = personas.ticket_for(personas.alice_user, team=personas.team_a)
+    response = apply(client, again, handover, HX_Request="true")
+    assert response.headers["HX-Redirect"] == "/inbox/"

@@ -9,7 +9,9 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from helpmesh.accounts.models import User
 from helpmesh.automation import services as automation
@@ -209,8 +211,11 @@ def apply_macro(request: HttpRequest, ticket_id: int) -> HttpResponse:
     form = MacroForm(request.POST, macros=automation.macros_for(user))
     applied = form.is_valid() and _apply_macro(form, ticket, user)
     if applied and not visible_tickets(user).filter(pk=ticket.pk).exists():
+        # The macro moved the ticket to a team this agent does not see: back to the inbox.
         messages.success(request, f"Applied “{form.cleaned_data['macro']}” to #{ticket.pk}.")
-        return redirect("web:inbox")  # the macro moved the ticket to a team this agent cannot see
+        if is_htmx(request):
+            return HttpResponseClientRedirect(reverse("web:inbox"))
+        return redirect("web:inbox")
     if is_htmx(request):
         ticket.refresh_from_db()
         fresh = MacroForm(macros=automation.macros_for(user))
