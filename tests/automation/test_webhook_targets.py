@@ -200,3 +200,20 @@ def test_a_name_that_turns_private_after_saving_is_refused_at_delivery(
     delivery = WebhookDelivery.objects.get()
     assert delivery.state == DeliveryState.FAILED
     assert "crm.example resolves to 169.254.169.254, a link-local address" in delivery.last_error
+
+
+def test_the_django_admin_refuses_a_metadata_url_too(personas, client):
+    client.force_login(personas.root)
+    response = client.post(
+        "/admin/automation/webhook/add/",
+        {
+            "name": "meta",
+            "url": "http://169.254.169.254/latest/meta-data/",
+            "secret": SECRET,
+            "events": "[]",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 200  # the form again, with the error
+    assert "169.254.169.254 is a link-local address" in response.content.decode()
+    assert not Webhook.objects.exists()

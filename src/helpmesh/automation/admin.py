@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 
-from helpmesh.automation import actions
+from helpmesh.automation import actions, targets
 from helpmesh.automation.models import Macro, Trigger, Webhook, WebhookDelivery
 from helpmesh.routing import conditions
 
@@ -28,13 +28,40 @@ class TriggerAdmin(admin.ModelAdmin):
     list_filter = ["event", "is_active"]
 
 
+class MacroForm(forms.ModelForm):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:
+            actions.validate(data.get("actions") or [])
+        except actions.ActionError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return data
+
+
 @admin.register(Macro)
 class MacroAdmin(admin.ModelAdmin):
+    form = MacroForm
     list_display = ["name", "is_active"]
+
+
+class WebhookForm(forms.ModelForm):
+    url = forms.URLField(max_length=500, assume_scheme="https")
+
+    def clean_url(self) -> str:
+        """The same SSRF guard as the API (automation.targets)."""
+        url = str(self.cleaned_data["url"])
+        try:
+            targets.check(url)
+        except targets.RefusedTarget as exc:
+            raise forms.ValidationError(str(exc)) from None
+        except OSError:
+            raise forms.ValidationError("the URL's host does not resolve") from None
+        return url
 
 
 @admin.register(Webhook)
 class WebhookAdmin(admin.ModelAdmin):
+    form = WebhookForm
     list_display = ["name", "url", "is_active"]
 
 
