@@ -6,9 +6,11 @@
 1. The pure policy (``routing.policies.decide``) over 10,000 ticket snapshots against one world
    of 100 agents in 5 teams (departments -> skills with relaxation -> round robin / least loaded):
    what the simulator replays.
-2. The live path on a fresh SQLite database holding 10,000 open tickets: one world snapshot
-   (``snapshots.load_world``, which aggregates every agent's load) and ``route_ticket`` on new
-   tickets (facts from the database, decide, apply through conversations.services, trace, audit).
+2. The live path on a fresh SQLite database holding 10,000 open tickets: the whole world
+   (``snapshots.load_world``, what a sweep loads once, aggregating every agent's load), one
+   ticket's world (``snapshots.world_for``: the chosen team's agents only), and ``route_ticket``
+   on new tickets (facts from the database, decide, apply through conversations.services,
+   trace, audit), first on a shared snapshot, then loading its own world each time.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -135,7 +138,25 @@ def bench_live(open_tickets: int, routed: int) -> None:
         print(
             f"world snapshot with {open_tickets} open tickets: {time.perf_counter() - started:.3f}s"
         )
+        _one_ticket_worlds()
         _route_new(routed, world)
+
+
+def _one_ticket_worlds() -> None:
+    from helpmesh.conversations.models import Ticket
+    from helpmesh.routing import snapshots
+
+    model = snapshots.active_model()
+    assert model is not None
+    times = []
+    for ticket in Ticket.objects.order_by("id")[:100]:
+        facts = snapshots.facts_for(ticket)
+        started = time.perf_counter()
+        snapshots.world_for(model, facts, NOW)
+        times.append(time.perf_counter() - started)
+    print(
+        f"one ticket's world (its team's agents): median {statistics.median(times) * 1000:.1f} ms"
+    )
 
 
 def _seed(open_tickets: int) -> None:

@@ -124,6 +124,9 @@ class Decision:
     swarm: bool = False
     manual: bool = False
     assignee_chosen: bool = False  # a layer already picked (or deliberately left) the assignee
+    # A layer looked at agents outside the chosen team (skills before any team, a swarm), so
+    # the decision needs every agent's state, not only the team's (snapshots.world_for).
+    reached_every_agent: bool = False
     trace: list[str] = field(default_factory=list)
 
     def note(self, line: str) -> None:

@@ -40,14 +40,10 @@ def route_ticket(
     if model is None:
         return None
     now = clock.now()
-    world = world or _world(now)
     facts = facts or snapshots.facts_for(ticket, pinned=pinned)
+    world = world or snapshots.world_for(model, facts, now)
     decision = decide(model, facts, world, now)
     return apply_decision(ticket, decision, kind=kind, world=world)
-
-
-def _world(now: datetime) -> World:
-    return snapshots.load_world(now)
 
 
 def apply_decision(
@@ -171,9 +167,8 @@ def escalate_for_breach(ticket: Ticket, *, metric: str) -> RoutingDecision | Non
     if model is None or layer is None or (facts.tier or 1) >= len(layer.settings["levels"]):
         return None
     now = clock.now()
-    decision = decide(
-        model, replace(facts, tier=(facts.tier or 1) + 1, assignee_id=None), _world(now), now
-    )
+    escalated = replace(facts, tier=(facts.tier or 1) + 1, assignee_id=None)
+    decision = decide(model, escalated, snapshots.world_for(model, escalated, now), now)
     why = f"{metric.replace('_', ' ')} SLA breached"
     summary = escalation_summary(facts, decision, why)
     return apply_decision(ticket, decision, kind="sla_escalate", summary=summary)

@@ -66,7 +66,10 @@ def apply(layer: LayerSpec, ctx: Context) -> None:
     ctx.decision.note(
         f"skills: need {skills or '-'} language {language or 'any'}, relaxation {step}"
     )
-    pool = ctx.world.members(ctx.decision.team) if ctx.decision.team else ctx.world.agents.values()
+    if ctx.decision.team:
+        pool = ctx.world.members(ctx.decision.team)
+    else:
+        pool, ctx.decision.reached_every_agent = list(ctx.world.agents.values()), True
     available, skipped = split_available(pool, ctx.facts.channel, ctx.now)
     if skipped:
         ctx.decision.note(f"skills: skipped {skipped_line(skipped)}")

@@ -25,6 +25,7 @@ def apply(layer: LayerSpec, ctx: Context) -> None:
         ctx.decision.note("swarming: matched, but no skills are known; no swarm")
         return
     limit = int(layer.settings.get("max_members", 3))
+    ctx.decision.reached_every_agent = True  # a swarm gathers skills from any team
     available, _ = split_available(ctx.world.agents.values(), ctx.facts.channel, ctx.now)
     members = _cover(available, skills, limit, exclude=ctx.decision.assignee_id)
     ctx.decision.swarm, ctx.decision.rule = True, ctx.decision.rule or f"swarming/{rule.name}"
