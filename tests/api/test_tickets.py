@@ -225,3 +225,45 @@ def test_long_idempotency_keys_are_refused_not_cut(personas, api):
     assert Ticket.objects.count() == 0
     ok = client.post("/tickets", {"body": "two"}, headers={"Idempotency-Key": prefix})
     assert ok.status_code == 201
+
+
+def test_the_answer_names_the_primary_address_and_every_tag(personas, api):
+    from helpmesh.customers import services as customers
+
+    customers.add_identity(personas.alice, "email", "a-alias@example.com")
+    customers.add_identity(personas.alice, "twitter", "@alice")
+    made = api(personas.anna).post(
+        "/tickets",
+        {
+            "subject": "Two tags",
+            "body": "b",
+            "requester_email": "alice@example.com",
+            "tags": ["vip", "billing"],
+        },
+    )
+    assert made.status_code == 201, made.content
+    body = made.json()
+    assert body["requester"]["email"] == personas.alice.primary_address() == "alice@example.com"
+    assert body["tags"] == ["billing", "vip"]
+    listed = api(personas.anna).get("/tickets").json()["items"]
+    assert [t["tags"] for t in listed if t["id"] == body["id"]] == [["billing", "vip"]]
+
+
+def test_a_customer_create_is_nine_statements(personas, api, settings):
+    """Token and customer, BEGIN, ticket, message, raw contact, two audit, COMMIT, answer."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from helpmesh.core import config_cache
+
+    settings.HELPMESH_CONFIG_CACHE_SECONDS = 60  # as served: configuration read once in a while
+    config_cache.forget()
+    client = api(personas.alice_user)
+    client.post("/tickets", {"subject": "warm", "body": "b"})  # token stamp, configuration
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post("/tickets", {"subject": "s", "body": "b"}).status_code == 201
+    config_cache.forget()
+    # Inside the test's transaction BEGIN/COMMIT become savepoints: count the rest.
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    expected = 7 if connection.vendor == "postgresql" else 8  # SQLite: audit in three
+    assert len(statements) == expected, "\n".join(statements)

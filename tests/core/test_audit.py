@@ -99,3 +99,22 @@ def test_a_failed_inner_unit_drops_only_its_own_events(db):
             raise RuntimeError("inner change failed")
     assert list(AuditEvent.objects.values_list("kind", flat=True)) == ["test.kept"]
     assert problems() == []
+
+
+def test_what_is_stored_is_what_was_hashed(db, personas):
+    """The append writes rows by hand on PostgreSQL: every column must round-trip exactly."""
+    data = {"text": 'Grüße, "quoted" \\ back', "none": None, "nested": {"list": [1, 2.5, True]}}
+    before = AuditEvent.objects.count()  # the personas' own events
+    with audit.unit():
+        for n in range(3):
+            audit.record("test.many", "ticket", n, actor=personas.anna, data={**data, "n": n})
+        audit.record("test.nobody", "customer", 7)
+    stored = list(AuditEvent.objects.filter(seq__gt=before).order_by("seq"))
+    assert [e.seq for e in stored] == [before + 1, before + 2, before + 3, before + 4]
+    assert stored[0].data == {**data, "n": 0}
+    assert stored[0].actor_id == personas.anna.pk
+    assert stored[0].actor_label == personas.anna.email
+    assert stored[3].actor_id is None
+    assert problems() == []
+    head = audit.AuditHead.objects.get(id=1)
+    assert (head.seq, head.hash) == (before + 4, stored[3].hash)

@@ -5,42 +5,53 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet, Value
 
 from helpmesh.conversations.models import Attachment, Message, Ticket
 from helpmesh.customers.models import CustomerIdentity, IdentityKind
 
 
 def ticket_dicts(tickets: list[Ticket]) -> list[dict[str, Any]]:
-    """API dictionaries for a page of tickets in two extra flat queries, whatever its size.
+    """API dictionaries for a page of tickets in one extra flat query, whatever its size.
 
-    Flat ``values_list`` reads instead of ``prefetch_related``: on a 50-row page the prefetch
-    machinery cost more Python time than the queries themselves (docs/benchmarks.md).
+    Flat rows instead of ``prefetch_related``: on a 50-row page the prefetch machinery cost more
+    Python time than the queries themselves (docs/benchmarks.md). Tags and requester addresses
+    come back together from one ``UNION ALL``: one round trip fewer on every list and create.
     """
-    ids = [t.pk for t in tickets]
     tags: dict[int, list[str]] = defaultdict(list)
-    through = Ticket.tags.through.objects.filter(ticket_id__in=ids)
-    for ticket_id, name in through.values_list("ticket_id", "tag__name"):
-        tags[ticket_id].append(name)
+    addresses: dict[int, list[tuple[bool, str]]] = defaultdict(list)
+    for kind, owner_id, text, primary in _tags_and_addresses(tickets):
+        if kind == "tag":
+            tags[owner_id].append(text)
+        else:
+            addresses[owner_id].append((primary, text))
     return [
-        ticket_dict(t, tags=tags[t.pk], email=email)
-        for t, email in zip(tickets, _emails(tickets), strict=True)
+        ticket_dict(t, tags=tags[t.pk], email=_primary(addresses[t.requester_id])) for t in tickets
     ]
 
 
-def _emails(tickets: list[Ticket]) -> list[str]:
-    """Each ticket's requester's primary email address, in one query."""
-    customer_ids = {t.requester_id for t in tickets}
-    rows = (
-        CustomerIdentity.objects.filter(customer_id__in=customer_ids, kind=IdentityKind.EMAIL)
-        # The same choice as Customer.primary_address (identity Meta ordering within a kind).
-        .order_by("customer_id", "-is_primary", "value")
-        .values_list("customer_id", "value")
+def _tags_and_addresses(tickets: list[Ticket]) -> Any:
+    """(kind, ticket or customer id, tag name or email address, is primary) rows."""
+    ticket_tags = (
+        Ticket.tags.through.objects.filter(ticket_id__in=[t.pk for t in tickets])
+        .annotate(row_kind=Value("tag"), owner=F("ticket_id"), text=F("tag__name"))
+        .annotate(primary=Value(False))
+        .values_list("row_kind", "owner", "text", "primary")  # type: ignore[misc]  # the plugin
+    )  # does not follow annotations on an auto-created through model
+    emails = (
+        CustomerIdentity.objects.filter(
+            customer_id__in={t.requester_id for t in tickets}, kind=IdentityKind.EMAIL
+        )
+        .annotate(row_kind=Value("email"), owner=F("customer_id"), text=F("value"))
+        .annotate(primary=F("is_primary"))
+        .values_list("row_kind", "owner", "text", "primary")
     )
-    first: dict[int, str] = {}
-    for customer_id, value in rows:
-        first.setdefault(customer_id, value)
-    return [first.get(t.requester_id, "") for t in tickets]
+    return ticket_tags.order_by().union(emails.order_by(), all=True)
+
+
+def _primary(addresses: list[tuple[bool, str]]) -> str:
+    # The same choice as Customer.primary_address: the primary one, else the first by value.
+    return min(addresses, key=lambda a: (not a[0], a[1]))[1] if addresses else ""
 
 
 def ticket_dict(ticket: Ticket, *, tags: list[str], email: str) -> dict[str, Any]:

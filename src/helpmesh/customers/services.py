@@ -134,9 +134,10 @@ def identify(kind: str, value: str, *, name: str = "") -> tuple[Customer, bool]:
 
 def customer_for_user(user: User) -> Customer:
     """The profile behind a portal login, linking an existing profile by email on first use."""
-    customer = Customer.objects.filter(user=user).first()
-    if customer is not None:
-        return customer
+    try:
+        return user.customer  # type: ignore[no-any-return]  # often loaded with the user
+    except Customer.DoesNotExist:
+        pass
     with audit.unit():
         customer = find(IdentityKind.EMAIL, user.email)
         if customer is None:
