@@ -123,7 +123,7 @@ def test_chat_skips_the_tiers_that_email_climbs(desk, monday_9am):
         "layer tiered skipped: when channel in [email] did not match "
         "(channel is 'chat', not 'email')"
     ) in services.trace_for(chat)[0]["trace"]
-    with pytest.raises(TicketError, match="not in any tiers"):
+    with pytest.raises(TicketError, match="not in the tiers"):
         services.escalate(chat, actor=cleo, note="needs a specialist")
 
     # Email climbs: a breached first response sends it up with a note for tier 2.

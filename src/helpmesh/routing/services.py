@@ -135,12 +135,15 @@ def _stamp_assignment(agent_id: int, now: datetime) -> None:
 
 def escalate(ticket: Ticket, *, actor: User, note: str) -> RoutingDecision:
     """An agent sends ``ticket`` one tier up; the handoff note is required and kept."""
+    model = snapshots.active_model()
+    if model is None or model.layer("tiered") is None:
+        raise RoutingError("the active support model has no tiers", field="tier", code="no_tiers")
     if not note.strip():
         raise RoutingError("an escalation needs a handoff note", field="note", code="required")
     facts = snapshots.facts_for(ticket)
     layer = _tiers_for(facts)
-    if layer is None:
-        raise RoutingError("this ticket is not in any tiers", field="tier", code="no_tiers")
+    if layer is None:  # the tiered layer's when: does not hold for this ticket
+        raise RoutingError("this ticket is not in the tiers", field="tier", code="no_tiers")
     top = len(layer.settings["levels"])
     if (facts.tier or 1) >= top:
         raise RoutingError(f"tier {top} is the top tier", field="tier", code="top_tier")
