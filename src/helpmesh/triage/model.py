@@ -3,9 +3,10 @@
 Backends (chosen at training time, stored with the model):
 
 - ``lexical``: TF-IDF word and character n-grams (base install, needs only scikit-learn);
-- ``hybrid``: the same TF-IDF columns beside all-MiniLM-L6-v2 sentence embeddings (``ml`` extra).
+- ``hybrid``: the same TF-IDF columns beside all-MiniLM-L6-v2 sentence embeddings (``ml`` extra),
+  the encoder saved in the model folder as an ONNX graph (``encoder.py``).
 
-A model saved as ``hybrid`` needs the ``ml`` extra to load; ``auto`` picks ``hybrid`` when it can.
+A model saved as ``hybrid`` needs onnxruntime to load; ``auto`` picks ``hybrid`` when it can.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from helpmesh.triage import features
+from helpmesh.triage.encoder import DEFAULT_ENCODER, ENCODERS, Encoder, available
 
-FORMAT = 1
+# 2: hybrid folders hold the encoder (encoder.onnx, tokenizer.json) instead of loading torch.
+FORMAT = 2
 BACKENDS = ("auto", "lexical", "hybrid")
 Progress = Callable[[str], None]
 
@@ -49,7 +52,7 @@ class Meta:
     threshold: float = 0.0
     c: float = 10.0
     embed_weight: float = 1.0
-    encoder: str = features.DEFAULT_ENCODER  # hybrid only: "float" or "int8" MiniLM
+    encoder: str = DEFAULT_ENCODER  # hybrid only: "float" or "int8" MiniLM
     trained_examples: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
     format: int = FORMAT
@@ -67,12 +70,21 @@ def resolve_backend(backend: str) -> str:
 
 
 class TriageModel:
-    """A fitted vectorizer and classifier plus the out-of-scope rule."""
+    """A fitted vectorizer and classifier plus the out-of-scope rule (and, hybrid, the encoder)."""
 
-    def __init__(self, meta: Meta, vectorizer: Any, classifier: LogisticRegression) -> None:
+    def __init__(
+        self,
+        meta: Meta,
+        vectorizer: Any,
+        classifier: LogisticRegression,
+        encoder: Encoder | None = None,
+    ) -> None:
+        if meta.backend == "hybrid" and encoder is None:
+            raise ModelError("a hybrid model needs its encoder")
         self.meta = meta
         self.vectorizer = vectorizer
         self.classifier = classifier
+        self.encoder = encoder
 
     @classmethod
     def fit(
@@ -81,28 +93,30 @@ class TriageModel:
         labels: Sequence[str],
         meta: Meta,
         *,
+        encoder: Encoder | None = None,
         embeddings: np.ndarray | None = None,
     ) -> TriageModel:
-        """Fit on ``texts``; ``embeddings`` (hybrid only) may be passed in when already computed."""
+        """Fit on ``texts``; hybrid needs the ``encoder``, and its ``embeddings`` of ``texts``
+        may be passed in when already computed."""
         vectorizer = features.lexical_vectorizer()
         lexical = vectorizer.fit_transform(texts)
-        if meta.backend == "hybrid" and embeddings is None:
-            embeddings = features.embed(texts, encoder=meta.encoder)
-        dense = embeddings if meta.backend == "hybrid" else None
+        dense = None
+        if meta.backend == "hybrid":
+            if encoder is None:
+                raise ModelError("a hybrid model needs its encoder")
+            dense = encoder.embed(texts) if embeddings is None else embeddings
         design = features.combine(lexical, dense, meta.embed_weight)
         classifier = LogisticRegression(C=meta.c, max_iter=3000)
         classifier.fit(design, list(labels))
         meta.labels = [str(label) for label in classifier.classes_]
         meta.trained_examples = len(texts)
-        return cls(meta, vectorizer, classifier)
+        return cls(meta, vectorizer, classifier, encoder)
 
     def design(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> Any:
         """The feature matrix for ``texts`` (embeddings computed unless given)."""
-        dense = None
-        if self.meta.backend == "hybrid":
-            dense = embeddings
-            if dense is None:
-                dense = features.embed(texts, encoder=self.meta.encoder)
+        dense = embeddings
+        if self.encoder is not None and dense is None:
+            dense = self.encoder.embed(texts)
         return features.combine(self.vectorizer.transform(texts), dense, self.meta.embed_weight)
 
     def probabilities(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> Any:
@@ -129,17 +143,22 @@ class TriageModel:
         return out
 
     def save(self, folder: str | Path) -> Path:
-        """Write ``meta.json`` and ``model.joblib`` into ``folder`` (created if needed)."""
+        """Write ``meta.json``, ``model.joblib`` and (hybrid) the encoder into ``folder``."""
         path = Path(folder)
         path.mkdir(parents=True, exist_ok=True)
+        if self.encoder is not None:
+            self.encoder.save(path)
         joblib.dump({"vectorizer": self.vectorizer, "classifier": self.classifier}, path / "tmp")
         (path / "tmp").replace(path / "model.joblib")
         (path / "meta.json").write_text(json.dumps(asdict(self.meta), indent=2), encoding="utf-8")
         return path
 
     @classmethod
-    def load(cls, folder: str | Path) -> TriageModel:
-        """Read a folder written by ``save``. Model folders are trusted (joblib is pickle)."""
+    def load(cls, folder: str | Path, *, threads: int | None = None) -> TriageModel:
+        """Read a folder written by ``save``. Model folders are trusted (joblib is pickle).
+
+        ``threads``: cores the encoder may use per call (default: all this process may use).
+        """
         path = Path(folder)
         try:
             meta = Meta(**json.loads((path / "meta.json").read_text(encoding="utf-8")))
@@ -147,9 +166,20 @@ class TriageModel:
         except (OSError, ValueError, TypeError) as exc:
             raise ModelError(f"cannot read a triage model in {path}: {exc}") from exc
         if meta.format != FORMAT:
-            raise ModelError(f"{path}: model format {meta.format}, this version reads {FORMAT}")
-        if meta.backend == "hybrid" and not features.embeddings_available():
-            raise ModelError(f"{path} is a hybrid model: it needs the ml extra to load")
-        if meta.encoder not in features.ENCODERS:
+            raise ModelError(
+                f"{path}: model format {meta.format}, this version reads {FORMAT}: train it again"
+            )
+        if meta.encoder not in ENCODERS:
             raise ModelError(f"{path}: unknown encoder {meta.encoder!r}: train it again")
-        return cls(meta, parts["vectorizer"], parts["classifier"])
+        return cls(meta, parts["vectorizer"], parts["classifier"], _encoder(path, meta, threads))
+
+
+def _encoder(path: Path, meta: Meta, threads: int | None) -> Encoder | None:
+    if meta.backend != "hybrid":
+        return None
+    if not available():
+        raise ModelError(f"{path} is a hybrid model: it needs the ml extra to load")
+    try:
+        return Encoder.load(path, threads=threads)
+    except OSError as exc:
+        raise ModelError(f"cannot read the encoder of the hybrid model in {path}: {exc}") from exc

@@ -7,8 +7,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from helpmesh.triage import features, outofscope
+from helpmesh.triage import outofscope
 from helpmesh.triage.data import Examples
+from helpmesh.triage.encoder import DEFAULT_ENCODER, Encoder
 from helpmesh.triage.model import Meta, ModelError, TriageModel, resolve_backend
 
 # Picked on Banking77 dev (train_minus_dev -> dev); see docs/triage.md and bench/triage.py.
@@ -25,7 +26,7 @@ class TrainOptions:
     text_column: str = "text"
     label_column: str = "label"
     c: float | None = None
-    encoder: str = features.DEFAULT_ENCODER
+    encoder: str = DEFAULT_ENCODER
 
 
 def _quiet(message: str) -> None:
@@ -47,18 +48,26 @@ def train(examples: Examples, options: TrainOptions, *, say: Say = _quiet) -> Tr
         embed_weight=EMBED_WEIGHT,
         encoder=options.encoder,
     )
-    embeddings = None
+    encoder, embeddings = None, None
     if backend == "hybrid":
-        say(f"embedding {len(examples.texts)} texts with all-MiniLM-L6-v2")
-        embeddings = features.embed(examples.texts, encoder=options.encoder, progress=True)
+        say(f"exporting the {options.encoder} all-MiniLM-L6-v2 encoder")
+        encoder = Encoder.build(options.encoder)
+        say(f"embedding {len(examples.texts)} texts")
+        embeddings = encoder.embed(examples.texts)
     if options.out_of_scope_label:
-        meta.threshold = _pick_threshold(examples, meta, embeddings, say)
+        meta.threshold = _pick_threshold(examples, meta, encoder, embeddings, say)
     say(f"fitting the {backend} model on {len(examples.texts)} examples")
-    return TriageModel.fit(examples.texts, examples.labels, meta, embeddings=embeddings)
+    return TriageModel.fit(
+        examples.texts, examples.labels, meta, encoder=encoder, embeddings=embeddings
+    )
 
 
 def _pick_threshold(
-    examples: Examples, meta: Meta, embeddings: np.ndarray | None, say: Say
+    examples: Examples,
+    meta: Meta,
+    encoder: Encoder | None,
+    embeddings: np.ndarray | None,
+    say: Say,
 ) -> float:
     """Fit on most of the data, choose the out-of-scope threshold on the held-out rest."""
     fit_rows, held_rows = outofscope.holdout_split(examples.labels)
@@ -71,6 +80,7 @@ def _pick_threshold(
         [texts[i] for i in fit_rows],
         [labels[i] for i in fit_rows],
         replace(meta, labels=[], threshold=0.0),
+        encoder=encoder,
         embeddings=embeddings[fit_rows] if embeddings is not None else None,
     )
     held_texts = [texts[i] for i in held_rows]
