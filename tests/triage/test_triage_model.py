@@ -104,3 +104,26 @@ def test_a_folder_saved_in_an_older_format_asks_to_train_again(model_dir: Path) 
 def test_a_lexical_folder_holds_no_encoder(model_dir: Path) -> None:
     assert sorted(p.name for p in model_dir.iterdir()) == ["meta.json", "model.joblib"]
     assert TriageModel.load(model_dir).encoder is None
+
+
+def test_the_fast_tfidf_gives_what_scikit_learn_gives(lexical_model: TriageModel) -> None:
+    texts = [*data.read_examples(TEST_CSV, labelled=True).texts, "", "zzqx unseen words"]
+    for vectorizer in (lexical_model.vectorizer.words, lexical_model.vectorizer.chars):
+        fast, reference = features._tfidf(vectorizer, texts), vectorizer.transform(texts)
+        assert fast.shape == reference.shape
+        assert abs(fast - reference).max() < 1e-12
+
+
+def test_probabilities_are_the_classifiers_own(lexical_model: TriageModel) -> None:
+    texts = data.read_examples(TEST_CSV, labelled=True).texts
+    expected = lexical_model.classifier.predict_proba(lexical_model.design(texts))
+    assert np.allclose(lexical_model.probabilities(texts), expected, atol=1e-12)
+
+
+def test_a_two_label_model_predicts_either_label() -> None:
+    texts = ["my card has not arrived", "where is my card", "refund my payment", "I want a refund"]
+    labels = ["card", "card", "refund", "refund"]
+    model = train(data.Examples(texts, labels), TrainOptions("lexical"))
+    said = model.predict(["card not arrived", "a refund please"])
+    assert [p.label for p in said] == ["card", "refund"]
+    assert all(0.5 <= p.confidence <= 1 for p in said)
