@@ -114,3 +114,20 @@ def test_a_warm_world_reads_only_live_state(busy_desk, settings, django_assert_n
     finally:
         config_cache.forget()
     assert world.agents  # the billing agents, with their live state
+
+
+def test_a_new_team_member_is_routable_at_once_with_the_cache_on(personas, settings):
+    """Roster changes in this process drop the cached roster: no five-second blind spot."""
+    from helpmesh.accounts import services as accounts
+    from helpmesh.core import config_cache
+
+    settings.HELPMESH_CONFIG_CACHE_SECONDS = 60
+    config_cache.forget()
+    try:
+        assert personas.ben.pk not in snapshots.roster().teams[personas.team_a.slug].agent_ids
+        accounts.add_to_team(personas.ben, personas.team_a)
+        assert personas.ben.pk in snapshots.roster().teams[personas.team_a.slug].agent_ids
+        accounts.set_skills(personas.ben, {"billing": 3})
+        assert snapshots.roster().agents[personas.ben.pk][2] == {"billing": 3}
+    finally:
+        config_cache.forget()

@@ -247,3 +247,18 @@ def test_email_delivery_problems_read_as_sentences_on_the_timeline(client, perso
     html = client.get(f"/inbox/tickets/{ticket.pk}/").content.decode()
     assert "could not email alice@example.com: connection refused (will retry)" in html
     assert "got a bounce: mail to alice@example.com was not delivered (5.1.1 unknown)" in html
+
+
+def test_a_fired_trigger_reads_as_a_sentence_with_its_reason(client, personas):
+    from helpmesh.core import audit
+
+    ticket = personas.ticket_for(personas.alice_user)
+    audit.record(
+        "automation.trigger_fired",
+        "ticket",
+        ticket.pk,
+        data={"trigger": "VIP first", "why": "priority is urgent"},
+    )
+    client.force_login(personas.root)
+    html = client.get(f"/inbox/tickets/{ticket.pk}/").content.decode()
+    assert "Helpmesh ran the trigger “VIP first” (priority is urgent)" in html

@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.utils.text import slugify
 
 from helpmesh.accounts.models import AgentSkill, ApiToken, Role, Skill, Team, TeamMembership, User
-from helpmesh.core import audit, clock
+from helpmesh.core import audit, clock, config_cache
 
 TOKEN_PREFIX = "hm_"  # noqa: S105 - a public marker, not a secret
 
@@ -41,6 +41,7 @@ def create_team(name: str, *, description: str = "") -> Team:
     with audit.unit():
         team = Team.objects.create(name=name, slug=slugify(name), description=description)
         audit.record("team.created", "team", team.pk, data={"name": name})
+    config_cache.forget()  # routing's cached roster; other processes catch up within seconds
     return team
 
 
@@ -52,6 +53,7 @@ def add_to_team(user: User, team: Team, *, is_lead: bool = False) -> TeamMembers
         )
         if created:
             audit.record("team.member_added", "team", team.pk, data={"user": user.pk})
+    config_cache.forget()
     return membership
 
 
@@ -65,6 +67,7 @@ def set_skills(agent: User, levels: dict[str, int]) -> list[AgentSkill]:
         ]
         AgentSkill.objects.bulk_create(rows)
         audit.record("agent.skills_set", "user", agent.pk, data={"skills": levels})
+    config_cache.forget()
     return rows
 
 

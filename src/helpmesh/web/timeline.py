@@ -155,4 +155,7 @@ _DESCRIBE: dict[str, Any] = {
     "sla.breached": lambda n, d: f"recorded an SLA breach: {_metric(d)}",
     "sla.notified": lambda n, d: "sent an SLA notice to " + ", ".join(d.get("to") or ["no one"]),
     "automation.macro_applied": lambda n, d: f"applied the macro “{d.get('macro', '')}”",
+    "automation.trigger_fired": lambda n, d: (
+        f"ran the trigger “{d.get('trigger', '')}”" + (f" ({d['why']})" if d.get("why") else "")
+    ),
 }
