@@ -74,6 +74,7 @@ def test_a_trigger_made_over_the_api_runs_on_new_tickets(personas, api):
          "actions[2].set_colour"),
         (trigger_body(actions=[{"set_priority": "urgentest"}]), "actions[0].set_priority"),
         (trigger_body(actions=[{"assign_team": "nobody"}]), "actions[0].assign_team"),
+        (trigger_body(actions=[{"webhook": "no-such-hook"}]), "actions[0].webhook"),
         (trigger_body(actions=[{"reply": "Hi {% if %}"}]), "actions[0].reply"),
         (trigger_body(when={"tier": "two"}), "when.tier"),
         (trigger_body(when={"moon_phase": "full"}), "when.moon_phase"),

@@ -18,6 +18,7 @@ from django.template import Context, Template, TemplateSyntaxError
 
 from helpmesh.accounts import services as accounts
 from helpmesh.accounts.models import Role, Team, User
+from helpmesh.automation.models import Webhook
 from helpmesh.conversations import services as tickets
 from helpmesh.conversations.models import Priority, Status, Ticket
 from helpmesh.core import audit
@@ -83,13 +84,16 @@ def template_problem(text: str) -> str:
 
 
 def check_references(actions: list[dict[str, Any]], path: str = "actions") -> None:
-    """The teams and agents that ``actions`` name exist (run when triggers and macros are saved)."""
+    """The teams, agents and webhooks that ``actions`` name exist (checked when triggers and
+    macros are saved: a misspelt webhook would otherwise send nothing, silently)."""
     for index, entry in enumerate(actions):
         ((kind, value),) = entry.items()
         if kind == "assign_team":
             team_named(value, f"{path}[{index}].{kind}")
         elif kind == "assign_agent":
             agent_named(value, f"{path}[{index}].{kind}")
+        elif kind == "webhook" and not Webhook.objects.filter(name=str(value)).exists():
+            raise ActionError(f"{path}[{index}].{kind}", f"no webhook named {value!r}")
 
 
 def team_named(slug: Any, where: str) -> Team:
