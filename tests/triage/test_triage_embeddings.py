@@ -46,7 +46,7 @@ def test_the_onnx_encoder_gives_the_sentence_transformers_embeddings(encoder: En
 
 def test_the_int8_encoder_stays_close_to_the_float_one(encoder: Encoder) -> None:
     float_rows, int8_rows = encoder.embed(TEXTS), Encoder.build("int8").embed(TEXTS)
-    assert (float_rows * int8_rows).sum(axis=1).min() > 0.95  # cosine of unit vectors
+    assert (float_rows * int8_rows).sum(axis=1).min() > 0.98  # cosine of unit vectors
 
 
 def test_the_hybrid_model_trains_saves_and_loads(hybrid_model: TriageModel, tmp_path: Path) -> None:

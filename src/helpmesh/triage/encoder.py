@@ -162,7 +162,22 @@ def _export(source: Path, target: Path) -> Path:
 
 
 def _int8(source: Path, target: Path) -> Path:
+    """Int8 weights for every matrix multiplication but each layer's FFN output projection.
+
+    Dynamic quantization gives the activations one scale per tensor; the inputs of the FFN output
+    projections (after GELU, 1536 wide) have outliers that make that scale coarse. Keeping those
+    six in float halved the embedding error (mean cosine to float 0.9931 -> 0.9959 on Banking77
+    dev) and gave 0.930 dev accuracy instead of 0.926, at about the same speed.
+    """
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(source, target, per_channel=True, weight_type=QuantType.QInt8)
+    keep = [
+        node.name
+        for node in onnx.load(str(source)).graph.node
+        if node.name.endswith("/output/dense/MatMul") and "/attention/" not in node.name
+    ]
+    quantize_dynamic(
+        source, target, per_channel=True, weight_type=QuantType.QInt8, nodes_to_exclude=keep
+    )
     return target
