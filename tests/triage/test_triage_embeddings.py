@@ -68,3 +68,9 @@ def test_a_hybrid_folder_without_its_encoder_says_so(
     (folder / ONNX_FILE).unlink()
     with pytest.raises(ModelError, match="cannot read the encoder"):
         TriageModel.load(folder)
+
+
+def test_hybrid_probabilities_are_the_classifiers_own(hybrid_model: TriageModel) -> None:
+    texts = data.read_examples(FIXTURES / "banking_test.csv", labelled=True).texts
+    expected = hybrid_model.classifier.predict_proba(hybrid_model.design(texts))
+    assert np.allclose(hybrid_model.probabilities(texts), expected, atol=1e-9)
