@@ -74,3 +74,10 @@ def test_hybrid_probabilities_are_the_classifiers_own(hybrid_model: TriageModel)
     texts = data.read_examples(FIXTURES / "banking_test.csv", labelled=True).texts
     expected = hybrid_model.classifier.predict_proba(hybrid_model.design(texts))
     assert np.allclose(hybrid_model.probabilities(texts), expected, atol=1e-9)
+
+
+def test_a_hybrid_model_learns_an_out_of_scope_threshold(with_out_of_scope: data.Examples) -> None:
+    model = train(with_out_of_scope, TrainOptions(backend="hybrid", out_of_scope_label="oos"))
+    said = model.predict(["what is the weather like in london today", "play some rock music"])
+    assert [p.label for p in said] == ["oos", "oos"]
+    assert model.predict(["I still have not received my new card"])[0].label != "oos"
