@@ -61,7 +61,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--read-clients", type=int, default=8)
     p.add_argument("--sequential", type=int, default=200, help="requests per sequential test")
     p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    p.add_argument("--threads", type=int, default=4, help="server threads per worker")
     p.add_argument("--wrk-threads", type=int, default=2)
     p.add_argument("--only", default="", help="comma list of scenarios to run (default all)")
     p.add_argument(
@@ -189,7 +189,7 @@ def server(env: dict[str, str], workers: int, threads: int, log: Path) -> Iterat
 
 
 def stop(proc: subprocess.Popen) -> None:
-    """SIGTERM gunicorn's master (it stops its workers), SIGKILL the group if it hangs."""
+    """SIGTERM the server's main process (it stops its workers), SIGKILL the group if it hangs."""
     if proc.poll() is not None:
         return
     proc.send_signal(signal.SIGTERM)
@@ -266,7 +266,7 @@ def _is_bench_backend(pid: str) -> bool:
 
 
 def cpu_seconds(server_pid: int) -> dict[str, float]:
-    """CPU seconds used so far by the server (gunicorn master and workers) and by the
+    """CPU seconds used so far by the server (main process and workers) and by the
     PostgreSQL backends of the benchmark database (not other databases on the machine).
 
     Exited backends are not counted: the server keeps its connections open.

@@ -94,7 +94,7 @@ def test_bad_settings_stop_the_command_with_a_clear_message(tmp_path):
 
 
 @pytest.mark.parametrize("workers", [2])
-def test_serve_runs_gunicorn_with_workers(tmp_path, workers):
+def test_serve_runs_with_workers(tmp_path, workers):
     port = free_port()
     env = clean_env(tmp_path, HELPMESH_SECRET_KEY="x" * 40)
     subprocess.run(

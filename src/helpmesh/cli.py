@@ -1,7 +1,7 @@
 """The ``helpmesh`` command for operators.
 
 helpmesh demo [--port N]        embedded demo: SQLite, seeded data, web server and worker
-helpmesh serve [--port N]       production web server (gunicorn) from HELPMESH_* settings
+helpmesh serve [--port N]       production web server (granian) from HELPMESH_* settings
 helpmesh worker                 background worker (database queue, or Celery with a broker)
 helpmesh migrate                create or upgrade the database
 helpmesh audit verify           check the tamper-evident audit chain

@@ -1,4 +1,4 @@
-"""WSGI entry point for ``helpmesh serve`` (gunicorn)."""
+"""WSGI entry point for ``helpmesh serve`` (granian) and any other WSGI server."""
 
 import os
 
