@@ -99,18 +99,19 @@ def test_templates_are_editable(
     assert sent.get_body(("plain",)).get_content().strip() == "Thanks!"
 
 
+def _send_over_starttls(mailbox, port):
+    """Point the mailbox at the STARTTLS test server, with a login, and no acknowledgements."""
+    mailbox.smtp_host, mailbox.smtp_port, mailbox.smtp_security = ("localhost", port, "starttls")
+    mailbox.smtp_user, mailbox.smtp_password = "mailer", "smtp-secret"
+    mailbox.send_acknowledgement = False
+    mailbox.save()
+
+
 def test_mail_is_sent_over_starttls_with_auth(
     mailbox, smtp_tls_sink, tls_certificate, personas, settings, django_capture_on_commit_callbacks
 ):
     settings.HELPMESH_EMAIL_CA_FILE = str(tls_certificate[0])  # verify the self-signed server
-    mailbox.smtp_host, mailbox.smtp_port, mailbox.smtp_security = (
-        "localhost",
-        smtp_tls_sink.port,
-        "starttls",
-    )
-    mailbox.smtp_user, mailbox.smtp_password = "mailer", "smtp-secret"
-    mailbox.send_acknowledgement = False
-    mailbox.save()
+    _send_over_starttls(mailbox, smtp_tls_sink.port)
     ticket = Ticket.objects.get(pk=services.ingest(compose(), mailbox=mailbox).ticket_id)
     _reply(ticket, personas.anna, "Sent over TLS.", django_capture_on_commit_callbacks)
     assert OutboundMail.objects.get().status == "sent"
@@ -122,14 +123,7 @@ def test_an_unverified_smtp_certificate_fails_the_send(
     mailbox, smtp_tls_sink, personas, settings, django_capture_on_commit_callbacks
 ):
     settings.HELPMESH_EMAIL_SEND_ATTEMPTS = 1
-    mailbox.smtp_host, mailbox.smtp_port, mailbox.smtp_security = (
-        "localhost",
-        smtp_tls_sink.port,
-        "starttls",
-    )
-    mailbox.smtp_user, mailbox.smtp_password = "mailer", "smtp-secret"
-    mailbox.send_acknowledgement = False
-    mailbox.save()
+    _send_over_starttls(mailbox, smtp_tls_sink.port)
     ticket = Ticket.objects.get(pk=services.ingest(compose(), mailbox=mailbox).ticket_id)
     _reply(ticket, personas.anna, "Nope.", django_capture_on_commit_callbacks)
     mail = OutboundMail.objects.get()

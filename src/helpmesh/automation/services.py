@@ -178,8 +178,6 @@ def payload(event: str, ticket: Ticket, **extra: Any) -> dict[str, Any]:
 
 def emit(event: str, ticket: Ticket, *, only: str | None = None, **extra: Any) -> int:
     """Queue a delivery per interested webhook; sent by the worker after commit, never inline."""
-    from helpmesh.automation import tasks
-
     hooks = active_webhooks()
     if only:
         hooks = [h for h in Webhook.objects.filter(is_active=True, name=only)]
@@ -187,15 +185,20 @@ def emit(event: str, ticket: Ticket, *, only: str | None = None, **extra: Any) -
     for hook in hooks:
         if hook.events and event not in hook.events and not only:
             continue
-        row = WebhookDelivery.objects.create(
-            webhook=hook,
-            event=event,
-            payload=payload(event, ticket, **extra),
-            created_at=clock.now(),
-        )
-        transaction.on_commit(partial(tasks.deliver_webhook.enqueue, row.pk))
+        _queue_delivery(hook.pk, event, payload(event, ticket, **extra))
         queued += 1
     return queued
+
+
+def _queue_delivery(webhook_id: int, event: str, body: dict[str, Any]) -> WebhookDelivery:
+    """A delivery row, sent by the worker once the caller's transaction commits."""
+    from helpmesh.automation import tasks
+
+    row = WebhookDelivery.objects.create(
+        webhook_id=webhook_id, event=event, payload=body, created_at=clock.now()
+    )
+    transaction.on_commit(partial(tasks.deliver_webhook.enqueue, row.pk))
+    return row
 
 
 # The admin's edits. Each save validates everything first, so a refusal names one field and
@@ -271,19 +274,12 @@ def delete_webhook(webhook: Webhook, *, actor: User) -> None:
 
 def redeliver(delivery: WebhookDelivery, *, actor: User) -> WebhookDelivery:
     """Send a past delivery's event again, as a new delivery; the old row stays as it was."""
-    from helpmesh.automation import tasks
-
     if delivery.state == DeliveryState.PENDING:
         raise AutomationError(
             "this delivery is still being tried", field="delivery_id", code="pending", status=409
         )
     with audit.unit():
-        row = WebhookDelivery.objects.create(
-            webhook_id=delivery.webhook_id,
-            event=delivery.event,
-            payload=delivery.payload,
-            created_at=clock.now(),
-        )
+        row = _queue_delivery(delivery.webhook_id, delivery.event, delivery.payload)
         audit.record(
             "automation.webhook_redelivered",
             "webhook",
@@ -291,7 +287,6 @@ def redeliver(delivery: WebhookDelivery, *, actor: User) -> WebhookDelivery:
             actor=actor,
             data={"delivery": delivery.pk, "as": row.pk},
         )
-        transaction.on_commit(partial(tasks.deliver_webhook.enqueue, row.pk))
     return row
 
 
