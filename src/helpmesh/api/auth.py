@@ -12,7 +12,7 @@ from helpmesh.accounts.services import user_for_token
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = user_for_token(token, with_user=("customer",))
+        user = user_for_token(token)
         if user is not None:
             request.user = user
         return user

@@ -1,0 +1,69 @@
+"""A query compiled once answers exactly what the ORM answers, for any values, in one query."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from helpmesh.accounts import services as accounts
+from helpmesh.accounts.models import ApiToken, User
+from helpmesh.core.compiled import CompiledQuery
+from helpmesh.customers.models import Customer
+
+
+def _tokens_by_digest(digest: str):
+    return ApiToken.objects.select_related("user", "user__customer").filter(digest=digest)
+
+
+def _fields(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+@pytest.mark.django_db
+def test_instances_equal_the_orms_with_related_rows_loaded(personas):
+    accounts.issue_token(personas.alice_user)
+    accounts.issue_token(personas.anna)
+    query = CompiledQuery(_tokens_by_digest, "digest")
+    for token in ApiToken.objects.all():
+        expected = _tokens_by_digest(token.digest).get()
+        [found] = query.run(digest=token.digest)
+        assert _fields(found) == _fields(expected)  # datetimes stay aware on SQLite too
+        with CaptureQueriesContext(connection) as queries:
+            assert _fields(found.user) == _fields(expected.user)
+            if expected.user.is_agent:
+                with pytest.raises(Customer.DoesNotExist):
+                    found.user.customer  # noqa: B018 - known absent, no query
+            else:
+                assert _fields(found.user.customer) == _fields(expected.user.customer)
+        assert queries.captured_queries == []
+
+
+@pytest.mark.django_db
+def test_each_run_takes_its_own_value_and_builds_the_queryset_once(personas):
+    accounts.issue_token(personas.alice_user)
+    builds = []
+
+    def build(email: str):
+        builds.append(email)
+        return User.objects.filter(email=email)
+
+    query = CompiledQuery(build, "email")
+    assert [u.pk for u in query.run(email=personas.alice_user.email)] == [personas.alice_user.pk]
+    with CaptureQueriesContext(connection) as queries:
+        assert query.run(email="nobody@example.com") == []
+        assert [u.pk for u in query.run(email=personas.anna.email)] == [personas.anna.pk]
+    assert len(queries.captured_queries) == 2
+    assert len(builds) == 1
+
+
+@pytest.mark.django_db
+def test_queries_it_cannot_compile_safely_are_refused(personas):
+    as_values = CompiledQuery(lambda email: User.objects.filter(email=email).values(), "email")
+    with pytest.raises(ValueError, match="plain model instances"):
+        as_values.run(email="a@example.com")
+    rewritten = CompiledQuery(lambda email: User.objects.filter(email__icontains=email), "email")
+    with pytest.raises(ValueError, match="placeholder 'email'"):
+        rewritten.run(email="a@example.com")  # the parameter would be %a@example.com%
+    with pytest.raises(TypeError, match="expected values for"):
+        CompiledQuery(lambda email: User.objects.filter(email=email), "email").run(mail="x")
