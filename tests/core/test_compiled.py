@@ -67,3 +67,50 @@ def test_queries_it_cannot_compile_safely_are_refused(personas):
         rewritten.run(email="a@example.com")  # the parameter would be %a@example.com%
     with pytest.raises(TypeError, match="expected values for"):
         CompiledQuery(lambda email: User.objects.filter(email=email), "email").run(mail="x")
+
+
+def _row(model, pk) -> dict:
+    fields = _fields(model.objects.get(pk=pk))
+    fields.pop("id")
+    return fields
+
+
+@pytest.mark.django_db
+def test_insert_writes_the_row_the_orm_writes(personas):
+    from helpmesh.conversations.models import InboundContact
+    from helpmesh.core import clock
+    from helpmesh.core.compiled import insert
+
+    now = clock.now()
+    values = dict(channel="api", raw=b"{}", received_at=now, state="processed", error="")
+    by_orm = InboundContact.objects.create(**values)
+    with CaptureQueriesContext(connection) as queries:
+        compiled = insert(InboundContact(**values))
+    assert len(queries.captured_queries) == 1
+    assert compiled.pk and compiled.pk != by_orm.pk
+    assert _row(InboundContact, compiled.pk) == _row(InboundContact, by_orm.pk)
+    compiled.error = "later"
+    compiled.save()  # an UPDATE now: the instance knows it is stored
+    assert InboundContact.objects.count() == 2
+    assert InboundContact.objects.get(pk=compiled.pk).error == "later"
+
+
+@pytest.mark.django_db
+def test_insert_takes_the_orms_path_for_models_someone_listens_to(personas):
+    from django.db.models.signals import post_save
+
+    from helpmesh.conversations.models import InboundContact
+    from helpmesh.core import clock
+    from helpmesh.core.compiled import insert
+
+    heard = []
+
+    def receiver(sender, instance, created, **kwargs):
+        heard.append((instance.pk, created))
+
+    post_save.connect(receiver, sender=InboundContact, weak=False)
+    try:
+        contact = insert(InboundContact(channel="api", raw=b"", received_at=clock.now()))
+    finally:
+        post_save.disconnect(receiver, sender=InboundContact)
+    assert heard == [(contact.pk, True)]

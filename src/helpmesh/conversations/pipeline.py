@@ -23,7 +23,7 @@ from helpmesh.conversations import hooks, services
 from helpmesh.conversations.attachments import NewAttachment
 from helpmesh.conversations.errors import InboundRejected, TicketError
 from helpmesh.conversations.models import InboundContact, InboundState, Message, Ticket
-from helpmesh.core import audit, clock
+from helpmesh.core import audit, clock, compiled
 from helpmesh.customers import services as customers
 from helpmesh.customers.models import Customer
 
@@ -227,10 +227,10 @@ def _keep(
 ) -> InboundContact:
     values = {"raw": inbound.raw, "received_at": at, "state": state, "error": error, **links}
     if not inbound.source_id:
-        return InboundContact.objects.create(channel=inbound.channel, **values)
+        return compiled.insert(InboundContact(channel=inbound.channel, **values))
     if unseen:  # the caller looked: nothing stored under this source id yet
-        return InboundContact.objects.create(
-            channel=inbound.channel, source_id=inbound.source_id, **values
+        return compiled.insert(
+            InboundContact(channel=inbound.channel, source_id=inbound.source_id, **values)
         )
     # A plain look-then-write, not update_or_create: that one wraps its insert in a savepoint,
     # four statements per message, and a racing duplicate is caught by receive() anyway.
@@ -238,8 +238,8 @@ def _keep(
         channel=inbound.channel, source_id=inbound.source_id
     ).first()
     if contact is None:
-        return InboundContact.objects.create(
-            channel=inbound.channel, source_id=inbound.source_id, **values
+        return compiled.insert(
+            InboundContact(channel=inbound.channel, source_id=inbound.source_id, **values)
         )
     for key, value in values.items():
         setattr(contact, key, value)

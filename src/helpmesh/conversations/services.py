@@ -20,7 +20,7 @@ from helpmesh.conversations import hooks, lifecycle, search
 from helpmesh.conversations.errors import NotAllowed, TicketError
 from helpmesh.conversations.models import Message, Priority, Status, Tag, Ticket
 from helpmesh.conversations.sanitize import clean_html, text_to_html
-from helpmesh.core import audit, clock
+from helpmesh.core import audit, clock, compiled
 from helpmesh.customers.models import Customer
 
 MAX_SUBJECT = 250
@@ -75,29 +75,33 @@ def create_ticket(
     now = at or clock.now()
     # Nothing inside raises a domain error that a caller catches: no savepoint needed.
     with audit.unit(savepoint=False):
-        ticket = Ticket.objects.create(
-            subject=subject_from(subject, text),
-            channel=channel,
-            requester=requester,
-            organization_id=requester.organization_id,
-            team=team,
-            priority=priority,
-            custom_fields=checked_fields,
-            created_at=now,
-            updated_at=now,
-            status_changed_at=now,
-            last_customer_message_at=now,
-            message_count=1,
-            search_text=search.document(subject, text),
+        ticket = compiled.insert(
+            Ticket(
+                subject=subject_from(subject, text),
+                channel=channel,
+                requester=requester,
+                organization_id=requester.organization_id,
+                team=team,
+                priority=priority,
+                custom_fields=checked_fields,
+                created_at=now,
+                updated_at=now,
+                status_changed_at=now,
+                last_customer_message_at=now,
+                message_count=1,
+                search_text=search.document(subject, text),
+            )
         )
-        first = Message.objects.create(
-            ticket=ticket,
-            author_customer=requester,
-            author_user=actor if actor else None,
-            channel=channel,
-            body_text=text,
-            body_html=html,
-            created_at=now,
+        first = compiled.insert(
+            Message(
+                ticket=ticket,
+                author_customer=requester,
+                author_user=actor if actor else None,
+                channel=channel,
+                body_text=text,
+                body_html=html,
+                created_at=now,
+            )
         )
         files.store(first, message.attachments)
         tag_names = _attach_tags(ticket, tags) if tags else []
@@ -155,15 +159,17 @@ def add_message(
     now = at or clock.now()
     with audit.unit():
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
-        created = Message.objects.create(
-            ticket=locked,
-            author_user=author_user,
-            author_customer=author_customer,
-            internal=internal,
-            channel=channel,
-            body_text=text,
-            body_html=html,
-            created_at=now,
+        created = compiled.insert(
+            Message(
+                ticket=locked,
+                author_user=author_user,
+                author_customer=author_customer,
+                internal=internal,
+                channel=channel,
+                body_text=text,
+                body_html=html,
+                created_at=now,
+            )
         )
         files.store(created, message.attachments)
         before = locked.status
