@@ -28,7 +28,8 @@ _loaded: dict[Path, tuple[int, TriageModel, TriageModel | None]] = {}
 def default_model_dir() -> Path:
     """``HELPMESH_TRIAGE_MODEL`` (setting or environment), else ``$HELPMESH_HOME/triage-model``."""
     chosen = getattr(settings, "HELPMESH_TRIAGE_MODEL", None) or config.env("HELPMESH_TRIAGE_MODEL")
-    return Path(chosen) if chosen else config.home() / "triage-model"
+    # settings.HOME, resolved once at start: this runs for every new ticket.
+    return Path(chosen) if chosen else Path(settings.HOME) / "triage-model"
 
 
 def configured_model() -> tuple[TriageModel, TriageModel | None] | None:
