@@ -19,3 +19,28 @@ def test_admin_pages_open_for_admins_only(personas, client, path):
     assert client.get(path).status_code == 200
     client.force_login(personas.anna)
     assert client.get(path).status_code == 302
+
+
+def test_admin_adds_changes_and_deletions_are_audit_events(personas, client):
+    from helpmesh.automation.models import Macro
+    from helpmesh.core.audit import verify_chain
+    from helpmesh.core.models import AuditEvent
+
+    client.force_login(personas.root)
+    form = {"name": "Refund", "description": "", "is_active": "on", "actions": "[]", "reply": ""}
+    assert client.post("/admin/automation/macro/add/", form).status_code == 302
+    macro = Macro.objects.get(name="Refund")
+    changed = {**form, "reply": "We have refunded you."}
+    assert client.post(f"/admin/automation/macro/{macro.pk}/change/", changed).status_code == 302
+    bulk_delete = {"action": "delete_selected", "_selected_action": [macro.pk], "post": "yes"}
+    assert client.post("/admin/automation/macro/", bulk_delete).status_code == 302
+    assert not Macro.objects.exists()
+
+    events = AuditEvent.objects.filter(subject_type="automation.macro").order_by("seq")
+    assert [(e.kind, e.subject_id, e.actor_id) for e in events] == [
+        ("admin.created", macro.pk, personas.root.pk),
+        ("admin.changed", macro.pk, personas.root.pk),
+        ("admin.deleted", macro.pk, personas.root.pk),
+    ]
+    assert "Reply" in events[1].data["change"][0]["changed"]["fields"]
+    assert all(isinstance(step, int) for step in verify_chain())

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from helpmesh.accounts.models import AgentSkill, ApiToken, Skill, Team, TeamMembership, User
+from helpmesh.core.admin import AuditedAdmin
 
 
 class MembershipInline(admin.TabularInline):
@@ -14,7 +15,7 @@ class SkillInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(AuditedAdmin):
     list_display = ["email", "name", "role", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["email", "name"]
@@ -23,7 +24,7 @@ class UserAdmin(admin.ModelAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(AuditedAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
@@ -33,6 +34,6 @@ admin.site.register(Skill)
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditedAdmin):
     list_display = ["prefix", "user", "name", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["digest", "prefix", "created_at", "last_used_at"]

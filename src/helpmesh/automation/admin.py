@@ -7,6 +7,7 @@ from django.contrib import admin
 
 from helpmesh.automation import actions, targets
 from helpmesh.automation.models import Macro, Trigger, Webhook, WebhookDelivery
+from helpmesh.core.admin import AuditedAdmin
 from helpmesh.routing import conditions
 
 
@@ -22,7 +23,7 @@ class TriggerForm(forms.ModelForm):
 
 
 @admin.register(Trigger)
-class TriggerAdmin(admin.ModelAdmin):
+class TriggerAdmin(AuditedAdmin):
     form = TriggerForm
     list_display = ["name", "event", "position", "is_active"]
     list_filter = ["event", "is_active"]
@@ -39,7 +40,7 @@ class MacroForm(forms.ModelForm):
 
 
 @admin.register(Macro)
-class MacroAdmin(admin.ModelAdmin):
+class MacroAdmin(AuditedAdmin):
     form = MacroForm
     list_display = ["name", "is_active"]
 
@@ -60,13 +61,13 @@ class WebhookForm(forms.ModelForm):
 
 
 @admin.register(Webhook)
-class WebhookAdmin(admin.ModelAdmin):
+class WebhookAdmin(AuditedAdmin):
     form = WebhookForm
     list_display = ["name", "url", "is_active"]
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(AuditedAdmin):
     list_display = ["webhook", "event", "state", "attempts", "response_status", "created_at"]
     list_filter = ["state"]
     readonly_fields = [f.name for f in WebhookDelivery._meta.fields]

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from helpmesh.conversations.models import CustomField, InboundContact, Tag
+from helpmesh.core.admin import AuditedAdmin
 
 
 @admin.register(CustomField)
-class CustomFieldAdmin(admin.ModelAdmin):
+class CustomFieldAdmin(AuditedAdmin):
     """Per-team ticket fields: configuration, so the admin is the place to edit them."""
 
     list_display = ["key", "label", "kind", "team", "required"]
@@ -12,7 +13,7 @@ class CustomFieldAdmin(admin.ModelAdmin):
 
 
 @admin.register(InboundContact)
-class InboundContactAdmin(admin.ModelAdmin):
+class InboundContactAdmin(AuditedAdmin):
     """The raw form of every inbound contact; quarantined ones show why they were held."""
 
     list_display = ["received_at", "channel", "source_id", "state", "error", "ticket"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from helpmesh.core.admin import AuditedAdmin
 from helpmesh.customers.models import Customer, CustomerIdentity, Organization
 
 
@@ -9,7 +10,7 @@ class IdentityInline(admin.TabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(AuditedAdmin):
     list_display = ["__str__", "organization", "created_at", "merged_into"]
     search_fields = ["name", "identities__value"]
     list_filter = ["organization"]
@@ -18,6 +19,6 @@ class CustomerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(AuditedAdmin):
     list_display = ["name", "domains", "shares_tickets", "tier"]
     search_fields = ["name", "domains"]

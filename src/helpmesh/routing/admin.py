@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin
 
 from helpmesh.core import clock
+from helpmesh.core.admin import AuditedAdmin
 from helpmesh.routing import validation
 from helpmesh.routing.models import (
     Absence,
@@ -29,13 +30,13 @@ class HolidayInline(admin.TabularInline):
 
 
 @admin.register(Calendar)
-class CalendarAdmin(admin.ModelAdmin):
+class CalendarAdmin(AuditedAdmin):
     list_display = ["slug", "timezone"]
     inlines = [HolidayInline]
 
 
 @admin.register(TeamProfile)
-class TeamProfileAdmin(admin.ModelAdmin):
+class TeamProfileAdmin(AuditedAdmin):
     list_display = ["team", "region", "assignment", "calendar"]
 
 
@@ -60,7 +61,7 @@ class LayerInline(admin.StackedInline):
 
 
 @admin.register(SupportModel)
-class SupportModelAdmin(admin.ModelAdmin):
+class SupportModelAdmin(AuditedAdmin):
     list_display = ["name", "is_active", "updated_at"]
     readonly_fields = ["updated_at"]
     inlines = [LayerInline]
@@ -91,7 +92,7 @@ class RuleInline(admin.TabularInline):
 
 
 @admin.register(Layer)
-class LayerAdmin(admin.ModelAdmin):
+class LayerAdmin(AuditedAdmin):
     form = LayerForm
     list_display = ["model", "position", "kind"]
     inlines = [RuleInline]
@@ -102,23 +103,23 @@ class LayerAdmin(admin.ModelAdmin):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
+class SlaPolicyAdmin(AuditedAdmin):
     list_display = ["name", "position", "first_response_minutes", "resolution_minutes", "calendar"]
 
 
 @admin.register(AgentPresence)
-class AgentPresenceAdmin(admin.ModelAdmin):
+class AgentPresenceAdmin(AuditedAdmin):
     list_display = ["agent", "status", "default_capacity", "last_assigned_at"]
     list_filter = ["status"]
 
 
 @admin.register(Absence)
-class AbsenceAdmin(admin.ModelAdmin):
+class AbsenceAdmin(AuditedAdmin):
     list_display = ["agent", "starts_at", "ends_at", "backup", "handed_over_at"]
 
 
 @admin.register(RoutingDecision)
-class RoutingDecisionAdmin(admin.ModelAdmin):
+class RoutingDecisionAdmin(AuditedAdmin):
     """Read-only: decisions are history."""
 
     list_display = ["ticket", "kind", "created_at", "rule", "team_slug"]

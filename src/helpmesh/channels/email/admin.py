@@ -8,10 +8,11 @@ from helpmesh.channels.email.models import (
     OutboundMail,
     QuarantinedMail,
 )
+from helpmesh.core.admin import AuditedAdmin
 
 
 @admin.register(Mailbox)
-class MailboxAdmin(admin.ModelAdmin):
+class MailboxAdmin(AuditedAdmin):
     """Support addresses: IMAP in, SMTP out, per team or brand."""
 
     list_display = ["name", "address", "team", "imap_host", "active", "last_polled_at"]
@@ -20,14 +21,14 @@ class MailboxAdmin(admin.ModelAdmin):
 
 
 @admin.register(MailTemplate)
-class MailTemplateAdmin(admin.ModelAdmin):
+class MailTemplateAdmin(AuditedAdmin):
     """Notification texts (Django template syntax: ticket, customer_name, body, ...)."""
 
     list_display = ["kind", "subject"]
 
 
 @admin.register(OutboundMail)
-class OutboundMailAdmin(admin.ModelAdmin):
+class OutboundMailAdmin(AuditedAdmin):
     """Sent and failed mail; a failed send also shows on the ticket's timeline."""
 
     list_display = ["created_at", "kind", "to", "ticket", "status", "attempts", "last_error"]
@@ -39,7 +40,7 @@ class OutboundMailAdmin(admin.ModelAdmin):
 
 
 @admin.register(IgnoredMail)
-class IgnoredMailAdmin(admin.ModelAdmin):
+class IgnoredMailAdmin(AuditedAdmin):
     """Bounces and our own mail coming back: kept, never answered."""
 
     list_display = ["received_at", "reason", "sender", "subject"]
@@ -51,7 +52,7 @@ class IgnoredMailAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuarantinedMail)
-class QuarantinedMailAdmin(admin.ModelAdmin):
+class QuarantinedMailAdmin(AuditedAdmin):
     """Email that could not be processed, with the reason; "Retry" runs it again."""
 
     list_display = ["received_at", "source_id", "error"]
