@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from helpmesh.accounts.models import Team, User
-from helpmesh.api import idempotency, pagination
+from helpmesh.api import idempotency, pagination, responses
 from helpmesh.api.access import ERRORS, require_agent
 from helpmesh.api.errors import ApiError, not_found
 from helpmesh.conversations import merging, pipeline, presenters, schemas, search, services
@@ -98,9 +98,10 @@ def create_ticket(request: HttpRequest, payload: schemas.TicketCreate) -> Any:
         return 201, presenters.ticket_dicts([receipt.ticket])[0]
 
     try:
-        return Status(*idempotency.once(request, create))
+        status, answer = idempotency.once(request, create)
     except InboundRejected as exc:
         raise ApiError(400, exc.code, exc.message, exc.field) from exc
+    return responses.rendered(request, answer, status)
 
 
 @router.get("/tickets", response={200: schemas.TicketPage, **ERRORS})
@@ -113,7 +114,8 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> Any:
     rows, next_cursor = pagination.page(
         tickets.select_related("requester"), filters.cursor, filters.limit
     )
-    return {"items": presenters.ticket_dicts(rows), "next_cursor": next_cursor}
+    page = {"items": presenters.ticket_dicts(rows), "next_cursor": next_cursor}
+    return responses.rendered(request, page)
 
 
 def _filtered(tickets: Any, f: TicketFilters) -> Any:
@@ -137,7 +139,7 @@ def _filtered(tickets: Any, f: TicketFilters) -> Any:
 @router.get("/tickets/{ticket_id}", response={200: schemas.TicketOut, **ERRORS})
 def get_ticket(request: HttpRequest, ticket_id: int) -> Any:
     ticket = _ticket_for(request, ticket_id)
-    return presenters.ticket_dicts([ticket])[0]
+    return responses.rendered(request, presenters.ticket_dicts([ticket])[0])
 
 
 @router.patch("/tickets/{ticket_id}", response={200: schemas.TicketOut, **ERRORS})
