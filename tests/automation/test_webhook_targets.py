@@ -3,6 +3,7 @@ right before each delivery connects; an operator's allowlist opens chosen networ
 
 from __future__ import annotations
 
+import ssl
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -217,3 +218,46 @@ def test_the_django_admin_refuses_a_metadata_url_too(personas, client):
     assert response.status_code == 200  # the form again, with the error
     assert "169.254.169.254 is a link-local address" in response.content.decode()
     assert not Webhook.objects.exists()
+
+
+@pytest.fixture
+def tls_receiver(receiver, tmp_path, monkeypatch):
+    """The receiver behind TLS, serving a certificate from a throwaway CA that this test process
+    trusts (``SSL_CERT_FILE``), for whichever name ``serve_as`` says."""
+    import trustme  # dev extra
+    authority = trustme.CA()
+    bundle = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    contexts: list[ssl.SSLContext] = []
+
+    def serve_as(name: str) -> None:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        authority.issue_cert(name).configure_cert(context)
+        contexts.append(context)
+
+    accept = receiver.server.get_request
+
+    def get_request():
+        sock, address = accept()
+        return contexts[-1].wrap_socket(sock, server_side=True), address
+
+    receiver.server.get_request = get_request  # type: ignore[method-assign]
+    receiver.serve_as = serve_as  # type: ignore[attr-defined]
+    return receiver
+
+
+def test_https_goes_to_the_pinned_address_and_checks_the_real_hosts_certificate(
+    personas, tls_receiver, settings, dns
+):
+    settings.HELPMESH_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    dns["hooks.example.test"] = ["127.0.0.1"]  # not resolvable for real: only the pin works
+    url = f"https://hooks.example.test:{tls_receiver.port}/in"
+    tls_receiver.serve_as("hooks.example.test")
+    assert webhooks.post(url, b"{}", {"X-A": "1"}) == 204
+    assert tls_receiver.requests[0]["headers"]["Host"] == f"hooks.example.test:{tls_receiver.port}"
+
+    tls_receiver.serve_as("someone-else.test")  # the pinned address answers for another name
+    with pytest.raises(ssl.SSLCertVerificationError):
+        webhooks.post(url, b"{}", {"X-A": "1"})
+    assert len(tls_receiver.requests) == 1
