@@ -225,6 +225,7 @@ def tls_receiver(receiver, tmp_path, monkeypatch):
     """The receiver behind TLS, serving a certificate from a throwaway CA that this test process
     trusts (``SSL_CERT_FILE``), for whichever name ``serve_as`` says."""
     import trustme  # dev extra
+
     authority = trustme.CA()
     bundle = tmp_path / "ca.pem"
     authority.cert_pem.write_to_path(str(bundle))
