@@ -114,3 +114,27 @@ def test_insert_takes_the_orms_path_for_models_someone_listens_to(personas):
     finally:
         post_save.disconnect(receiver, sender=InboundContact)
     assert heard == [(contact.pk, True)]
+
+
+@pytest.mark.django_db
+def test_insert_takes_the_orms_path_for_a_custom_save_or_an_expression(personas, monkeypatch):
+    from django.db.models.functions import Now
+
+    from helpmesh.conversations.models import InboundContact
+    from helpmesh.core import clock
+    from helpmesh.core.compiled import insert
+
+    saved = []
+    plain_save = InboundContact.save
+
+    def custom_save(self, *args, **kwargs):
+        saved.append(self)
+        return plain_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(InboundContact, "save", custom_save)
+    contact = insert(InboundContact(channel="api", raw=b"", received_at=clock.now()))
+    assert saved == [contact] and contact.pk
+    monkeypatch.undo()
+
+    by_database_clock = insert(InboundContact(channel="api", raw=b"", received_at=Now()))
+    assert InboundContact.objects.get(pk=by_database_clock.pk).received_at is not None
