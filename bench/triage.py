@@ -4,6 +4,7 @@
     .venv/bin/python bench/triage.py --backend lexical    # the base-install model
     .venv/bin/python bench/triage.py --train train.csv --test test.csv   # final figures
     .venv/bin/python bench/triage.py --clinc              # in-scope accuracy / oos recall
+    .venv/bin/python bench/triage.py --neighbours 0       # hybrid without the similar-examples vote
 
 Reports accuracy, macro-F1, training time (wall clock, all cores) and prediction time per ticket
 (one ticket at a time, one encoder thread pinned to one core; wall clock and CPU time,
@@ -45,11 +46,15 @@ def _ms_per_ticket(
     ``runs`` means over ``count`` tickets).
 
     The model is saved and loaded again with one encoder thread, as a worker would load it, and
-    this process is pinned to one core (the last it may use) while it predicts. On a shared
-    machine the CPU time is the better guess of the time on an idle core.
+    this process is pinned to one core (the last it may use) while it predicts, numpy's BLAS
+    limited to one thread (its threads were started before the pinning, so they would otherwise
+    run the similar-examples vote on another core). On a shared machine the CPU time is the
+    better guess of the time on an idle core.
     """
     import statistics
     import tempfile
+
+    from threadpoolctl import threadpool_limits
 
     from helpmesh.triage.model import TriageModel
 
@@ -57,18 +62,26 @@ def _ms_per_ticket(
     with tempfile.TemporaryDirectory(prefix="triage-bench-") as folder:
         loaded = TriageModel.load(model.save(folder), threads=1)
     os.sched_setaffinity(0, {cores[-1]})
+    wall, cpu = [], []
     try:
-        loaded.predict(texts[:1])  # warm up
-        wall, cpu = [], []
-        for _ in range(runs):
-            started, started_cpu = time.perf_counter(), time.process_time()
-            for text in texts[:count]:
-                loaded.predict([text])
-            wall.append((time.perf_counter() - started) / min(count, len(texts)) * 1000)
-            cpu.append((time.process_time() - started_cpu) / min(count, len(texts)) * 1000)
+        with threadpool_limits(limits=1):
+            _time_predictions(loaded, texts[:count], runs, wall, cpu)
     finally:
         os.sched_setaffinity(0, set(cores))
     return statistics.median(wall), statistics.median(cpu)
+
+
+def _time_predictions(
+    model: TriageModel, texts: list[str], runs: int, wall: list[float], cpu: list[float]
+) -> None:
+    """Append each run's wall-clock and CPU milliseconds per one-ticket prediction."""
+    model.predict(texts[:1])  # warm up
+    for _ in range(runs):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        for text in texts:
+            model.predict([text])
+        wall.append((time.perf_counter() - started) / len(texts) * 1000)
+        cpu.append((time.process_time() - started_cpu) / len(texts) * 1000)
 
 
 def _score(model: TriageModel, texts: list[str], labels: list[str], name: str) -> dict[str, float]:
@@ -92,7 +105,12 @@ def banking(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     model = train(
         Examples(texts, labels),
-        TrainOptions(backend=args.backend, c=args.c, encoder=args.encoder),
+        TrainOptions(
+            backend=args.backend,
+            c=args.c,
+            encoder=args.encoder,
+            neighbours_weight=args.neighbours,
+        ),
         say=print,
     )
     seconds = time.perf_counter() - started
@@ -114,7 +132,11 @@ def clinc(args: argparse.Namespace) -> None:
     data = json.loads(CLINC.read_text(encoding="utf-8"))
     train_rows, eval_rows = data["train"] + data["oos_train"], data["val"] + data["oos_val"]
     options = TrainOptions(
-        backend=args.backend, out_of_scope_label="oos", c=args.c, encoder=args.encoder
+        backend=args.backend,
+        out_of_scope_label="oos",
+        c=args.c,
+        encoder=args.encoder,
+        neighbours_weight=args.neighbours,
     )
     started = time.perf_counter()
     model = train(Examples([t for t, _ in train_rows], [y for _, y in train_rows]), options)
@@ -135,6 +157,9 @@ def main() -> None:
     parser.add_argument("--backend", default="auto", choices=["auto", "lexical", "hybrid"])
     parser.add_argument("--encoder", default="float", choices=["float", "int8"])
     parser.add_argument("--c", type=float, help="regularization (default: the shipped one)")
+    parser.add_argument(
+        "--neighbours", type=float, help="share of the similar examples' vote (0: none)"
+    )
     parser.add_argument("--clinc", action="store_true", help="out-of-scope run on CLINC150")
     args = parser.parse_args()
     clinc(args) if args.clinc else banking(args)

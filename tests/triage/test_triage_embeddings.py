@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import joblib
 import numpy as np
 import pytest
 
-from helpmesh.triage import data, features
+from helpmesh.triage import data, features, training
 from helpmesh.triage.encoder import ONNX_FILE, TOKENIZER_FILE, Encoder
 from helpmesh.triage.model import ModelError, TriageModel
 from helpmesh.triage.training import TrainOptions, train
@@ -31,6 +33,13 @@ def encoder() -> Encoder:
 @pytest.fixture(scope="module")
 def hybrid_model() -> TriageModel:
     return train(data.read_examples(FIXTURES / "banking_train.csv", labelled=True), TrainOptions())
+
+
+@pytest.fixture(scope="module")
+def voting_model() -> TriageModel:
+    """A hybrid model whose vote has a fixed share (the sample is too small to choose one)."""
+    examples = data.read_examples(FIXTURES / "banking_train.csv", labelled=True)
+    return train(examples, TrainOptions(neighbours_weight=0.4))
 
 
 def test_the_onnx_encoder_gives_the_sentence_transformers_embeddings(encoder: Encoder) -> None:
@@ -70,10 +79,48 @@ def test_a_hybrid_folder_without_its_encoder_says_so(
         TriageModel.load(folder)
 
 
-def test_hybrid_probabilities_are_the_classifiers_own(hybrid_model: TriageModel) -> None:
+def test_the_votes_share_is_chosen_on_held_out_examples(hybrid_model: TriageModel) -> None:
+    assert hybrid_model.meta.neighbours_weight in training.NEIGHBOURS_WEIGHTS
+
+
+def test_hybrid_probabilities_mix_the_classifier_with_the_similar_examples_vote(
+    voting_model: TriageModel,
+) -> None:
     texts = data.read_examples(FIXTURES / "banking_test.csv", labelled=True).texts
-    expected = hybrid_model.classifier.predict_proba(hybrid_model.design(texts))
-    assert np.allclose(hybrid_model.probabilities(texts), expected, atol=1e-9)
+    assert voting_model.meta.neighbours_weight == 0.4
+    assert voting_model.neighbours is not None and voting_model.encoder is not None
+    linear = voting_model.classifier.predict_proba(voting_model.design(texts))
+    vote = voting_model.neighbours.vote(voting_model.encoder.embed(texts), linear)
+    mixed = voting_model.probabilities(texts)
+    assert np.allclose(mixed, 0.6 * linear + 0.4 * vote, atol=1e-9)
+    assert not np.allclose(mixed, linear, atol=1e-3)
+    assert np.allclose(mixed.sum(axis=1), 1.0)
+
+
+def test_the_vote_is_saved_with_the_model(voting_model: TriageModel, tmp_path: Path) -> None:
+    texts = data.read_examples(FIXTURES / "banking_test.csv", labelled=True).texts
+    loaded = TriageModel.load(voting_model.save(tmp_path / "m"), threads=1)
+    assert loaded.neighbours is not None
+    assert loaded.neighbours.embeddings.shape == (voting_model.meta.trained_examples, 384)
+    assert np.allclose(loaded.probabilities(texts), voting_model.probabilities(texts), atol=1e-6)
+
+
+def test_a_folder_written_before_the_vote_uses_the_classifier_alone(
+    voting_model: TriageModel, tmp_path: Path
+) -> None:
+    folder = voting_model.save(tmp_path / "m")
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    for key in [key for key in meta if key.startswith("neighbours")]:
+        del meta[key]
+    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    parts = joblib.load(folder / "model.joblib")
+    del parts["neighbours"]
+    joblib.dump(parts, folder / "model.joblib")
+    texts = data.read_examples(FIXTURES / "banking_test.csv", labelled=True).texts
+    loaded = TriageModel.load(folder, threads=1)
+    assert loaded.neighbours is None
+    expected = loaded.classifier.predict_proba(loaded.design(texts))
+    assert np.allclose(loaded.probabilities(texts), expected, atol=1e-9)
 
 
 def test_a_hybrid_model_learns_an_out_of_scope_threshold(with_out_of_scope: data.Examples) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from helpmesh.triage import data, features, outofscope
 from helpmesh.triage.model import ModelError, TriageModel, resolve_backend
-from helpmesh.triage.training import TrainOptions, train
+from helpmesh.triage.training import HeldOut, TrainOptions, _choose_weight, train
 
 TEST_CSV = Path(__file__).parent / "fixtures" / "banking_test.csv"
 
@@ -127,3 +127,14 @@ def test_a_two_label_model_predicts_either_label() -> None:
     said = model.predict(["card not arrived", "a refund please"])
     assert [p.label for p in said] == ["card", "refund"]
     assert all(0.5 <= p.confidence <= 1 for p in said)
+
+
+def test_the_votes_share_is_the_one_with_the_most_right_answers_held_out() -> None:
+    # The classifier gets row 1 wrong and the vote gets it right; the vote gets row 2 wrong.
+    linear = np.array([[0.9, 0.1], [0.45, 0.55], [0.7, 0.3]])
+    vote = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    helps = HeldOut(["a", "b"], linear, vote, ["a", "a", "a"])
+    assert _choose_weight(helps) == 0.1  # enough to fix row 1, too little to break row 2
+    hurts = HeldOut(["a", "b"], linear, vote, ["a", "b", "a"])
+    assert _choose_weight(hurts) == 0.0
+    assert _choose_weight(HeldOut(["a", "b"], linear, None, ["a", "a", "a"])) == 0.0

@@ -4,7 +4,8 @@ Backends (chosen at training time, stored with the model):
 
 - ``lexical``: TF-IDF word and character n-grams (base install, needs only scikit-learn);
 - ``hybrid``: the same TF-IDF columns beside all-MiniLM-L6-v2 sentence embeddings (``ml`` extra),
-  the encoder saved in the model folder as an ONNX graph (``encoder.py``).
+  the encoder saved in the model folder as an ONNX graph (``encoder.py``); the classifier's
+  probabilities are mixed with a vote of the most similar training examples (``neighbours.py``).
 
 A model saved as ``hybrid`` needs onnxruntime to load; ``auto`` picks ``hybrid`` when it can.
 """
@@ -24,6 +25,7 @@ from sklearn.linear_model import LogisticRegression
 
 from helpmesh.triage import features
 from helpmesh.triage.encoder import DEFAULT_ENCODER, ENCODERS, Encoder, available
+from helpmesh.triage.neighbours import Neighbours
 
 # 2: hybrid folders hold the encoder (encoder.onnx, tokenizer.json) instead of loading torch.
 FORMAT = 2
@@ -54,6 +56,15 @@ class Meta:
     c: float = 10.0
     embed_weight: float = 1.0
     encoder: str = DEFAULT_ENCODER  # hybrid only: "float" or "int8" MiniLM
+    # hybrid only: share of the similar examples' vote in the probabilities (0: no vote, as in
+    # folders written before it existed), how many examples vote, how sharply closeness counts,
+    # among the examples of how many of the classifier's likeliest labels, and how many of the
+    # newest training examples are kept to vote.
+    neighbours_weight: float = 0.0
+    neighbours_k: int = 10
+    neighbours_temperature: float = 40.0
+    neighbours_candidates: int = 10
+    neighbours_limit: int = 20_000
     trained_examples: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
     format: int = FORMAT
@@ -79,6 +90,7 @@ class TriageModel:
         vectorizer: Any,
         classifier: LogisticRegression,
         encoder: Encoder | None = None,
+        neighbours: Neighbours | None = None,
     ) -> None:
         if meta.backend == "hybrid" and encoder is None:
             raise ModelError("a hybrid model needs its encoder")
@@ -86,6 +98,7 @@ class TriageModel:
         self.vectorizer = vectorizer
         self.classifier = classifier
         self.encoder = encoder
+        self.neighbours = neighbours
 
     @classmethod
     def fit(
@@ -111,7 +124,18 @@ class TriageModel:
         classifier.fit(design, list(labels))
         meta.labels = [str(label) for label in classifier.classes_]
         meta.trained_examples = len(texts)
-        return cls(meta, vectorizer, classifier, encoder)
+        neighbours = None
+        if dense is not None and meta.neighbours_weight > 0:
+            neighbours = Neighbours.fit(
+                dense,
+                [str(label) for label in labels],
+                meta.labels,
+                k=meta.neighbours_k,
+                temperature=meta.neighbours_temperature,
+                candidates=meta.neighbours_candidates,
+                limit=meta.neighbours_limit,
+            )
+        return cls(meta, vectorizer, classifier, encoder, neighbours)
 
     def design(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> Any:
         """The feature matrix for ``texts`` (embeddings computed unless given)."""
@@ -121,17 +145,34 @@ class TriageModel:
         return features.combine(self.vectorizer.transform(texts), dense, self.meta.embed_weight)
 
     def probabilities(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> Any:
-        """Class probabilities, columns in ``meta.labels`` order."""
+        """Class probabilities, columns in ``meta.labels`` order: the classifier's, mixed with
+        the similar examples' vote when the model has one."""
+        linear, vote = self.components(texts, embeddings)
+        return mix(linear, vote, self.meta.neighbours_weight)
+
+    def components(
+        self, texts: Sequence[str], embeddings: np.ndarray | None = None
+    ) -> tuple[Any, np.ndarray | None]:
+        """The classifier's probabilities and the similar examples' vote (None without one)."""
+        dense = embeddings
+        if self.encoder is not None and dense is None:
+            dense = self.encoder.embed(texts)
+        linear = self._linear(texts, dense)
+        if self.neighbours is None or dense is None:
+            return linear, None
+        return linear, self.neighbours.vote(dense, linear)
+
+    def _linear(self, texts: Sequence[str], dense: np.ndarray | None) -> Any:
+        """The logistic regression's probabilities."""
         if len(self.meta.labels) <= 2:
-            return self.classifier.predict_proba(self.design(texts, embeddings))
+            return self.classifier.predict_proba(self.design(texts, dense))
         # What predict_proba computes for a multinomial model, less its per-call input checks
         # (about a millisecond per ticket); the TF-IDF and embedding columns are scored apart,
         # which saves stacking them into one matrix (another half millisecond).
         lexical = self.vectorizer.transform(texts)
         coef, width = self.classifier.coef_, lexical.shape[1]
         scores = np.asarray(lexical @ coef[:, :width].T) + self.classifier.intercept_
-        if self.encoder is not None:
-            dense = self.encoder.embed(texts) if embeddings is None else embeddings
+        if dense is not None:
             scores += (dense * self.meta.embed_weight) @ coef[:, width:].T
         return softmax(scores, axis=1)
 
@@ -160,7 +201,12 @@ class TriageModel:
         path.mkdir(parents=True, exist_ok=True)
         if self.encoder is not None:
             self.encoder.save(path)
-        joblib.dump({"vectorizer": self.vectorizer, "classifier": self.classifier}, path / "tmp")
+        parts = {
+            "vectorizer": self.vectorizer,
+            "classifier": self.classifier,
+            "neighbours": self.neighbours,
+        }
+        joblib.dump(parts, path / "tmp")
         (path / "tmp").replace(path / "model.joblib")
         (path / "meta.json").write_text(json.dumps(asdict(self.meta), indent=2), encoding="utf-8")
         return path
@@ -183,7 +229,17 @@ class TriageModel:
             )
         if meta.encoder not in ENCODERS:
             raise ModelError(f"{path}: unknown encoder {meta.encoder!r}: train it again")
-        return cls(meta, parts["vectorizer"], parts["classifier"], _encoder(path, meta, threads))
+        encoder = _encoder(path, meta, threads)
+        neighbours = parts.get("neighbours")  # folders written before the vote have none
+        return cls(meta, parts["vectorizer"], parts["classifier"], encoder, neighbours)
+
+
+def mix(linear: Any, vote: np.ndarray | None, weight: float) -> Any:
+    """``(1 - weight) * linear + weight * vote``; rows without a vote keep ``linear``."""
+    if vote is None or weight == 0:
+        return linear
+    weights = np.where(vote.any(axis=1, keepdims=True), weight, 0.0)
+    return (1 - weights) * linear + weights * vote
 
 
 def _encoder(path: Path, meta: Meta, threads: int | None) -> Encoder | None:
