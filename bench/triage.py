@@ -142,6 +142,7 @@ def clinc(args: argparse.Namespace) -> None:
     model = train(Examples([t for t, _ in train_rows], [y for _, y in train_rows]), options)
     print(f"backend {model.meta.backend}, trained in {time.perf_counter() - started:.1f}s")
     print(f"out-of-scope threshold {model.meta.threshold:.3f}")
+    print(f"similar examples' vote {model.meta.neighbours_weight:.0%}")
     said = [p.label for p in model.predict([t for t, _ in eval_rows])]
     inscope = [(s, y) for s, (_, y) in zip(said, eval_rows, strict=True) if y != "oos"]
     oos = [s for s, (_, y) in zip(said, eval_rows, strict=True) if y == "oos"]

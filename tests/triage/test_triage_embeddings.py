@@ -125,6 +125,7 @@ def test_a_folder_written_before_the_vote_uses_the_classifier_alone(
 
 def test_a_hybrid_model_learns_an_out_of_scope_threshold(with_out_of_scope: data.Examples) -> None:
     model = train(with_out_of_scope, TrainOptions(backend="hybrid", out_of_scope_label="oos"))
+    assert model.meta.neighbours_weight == 0.0 and model.neighbours is None  # keeps recall
     said = model.predict(["what is the weather like in london today", "play some rock music"])
     assert [p.label for p in said] == ["oos", "oos"]
     assert model.predict(["I still have not received my new card"])[0].label != "oos"

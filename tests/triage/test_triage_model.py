@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpmesh.triage import data, features, outofscope
+from helpmesh.triage import data, features, outofscope, training
 from helpmesh.triage.model import ModelError, TriageModel, resolve_backend
-from helpmesh.triage.training import HeldOut, TrainOptions, _choose_weight, train
+from helpmesh.triage.training import HeldOut, TrainOptions, _choose, train
 
 TEST_CSV = Path(__file__).parent / "fixtures" / "banking_test.csv"
 
@@ -133,8 +133,20 @@ def test_the_votes_share_is_the_one_with_the_most_right_answers_held_out() -> No
     # The classifier gets row 1 wrong and the vote gets it right; the vote gets row 2 wrong.
     linear = np.array([[0.9, 0.1], [0.45, 0.55], [0.7, 0.3]])
     vote = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    weights = training.NEIGHBOURS_WEIGHTS
     helps = HeldOut(["a", "b"], linear, vote, ["a", "a", "a"])
-    assert _choose_weight(helps) == 0.1  # enough to fix row 1, too little to break row 2
+    assert _choose(helps, weights, None) == (0.1, 0.0)  # fixes row 1, too little to break row 2
     hurts = HeldOut(["a", "b"], linear, vote, ["a", "b", "a"])
-    assert _choose_weight(hurts) == 0.0
-    assert _choose_weight(HeldOut(["a", "b"], linear, None, ["a", "a", "a"])) == 0.0
+    assert _choose(hurts, weights, None) == (0.0, 0.0)
+    assert _choose(HeldOut(["a", "b"], linear, None, ["a", "a", "a"]), weights, None)[0] == 0.0
+
+
+def test_with_an_out_of_scope_label_the_share_is_judged_with_its_own_threshold() -> None:
+    # Row 2 is out of scope: the classifier is less sure of it (0.55) than of the in-scope row 1
+    # (0.6), but the vote is sure of it and unsure of row 1: any share of the vote makes row 2
+    # the surer of the two, and no threshold can then withhold it alone.
+    linear = np.array([[0.9, 0.1], [0.4, 0.6], [0.55, 0.45]])
+    vote = np.array([[1.0, 0.0], [0.5, 0.5], [1.0, 0.0]])
+    held = HeldOut(["a", "b"], linear, vote, ["a", "b", "oos"])
+    assert _choose(held, training.NEIGHBOURS_WEIGHTS, "oos") == (0.0, pytest.approx(0.6))
+    assert _choose(held, training.NEIGHBOURS_WEIGHTS, None)[0] == 0.0  # a tie: the smaller

@@ -38,6 +38,13 @@ def choose_threshold(
     confidences: np.ndarray, predicted: Sequence[str], truth: Sequence[str], oos_label: str
 ) -> float:
     """The threshold (one of the observed confidences, or 0) with the best held-out score."""
+    return best_threshold(confidences, predicted, truth, oos_label)[0]
+
+
+def best_threshold(
+    confidences: np.ndarray, predicted: Sequence[str], truth: Sequence[str], oos_label: str
+) -> tuple[float, int]:
+    """``choose_threshold``'s threshold and its score (held-out rows it gets right)."""
     right = np.array([p == t for p, t in zip(predicted, truth, strict=True)])
     is_oos = np.array([t == oos_label for t in truth])
     said_oos = np.array([p == oos_label for p in predicted])
@@ -50,4 +57,4 @@ def choose_threshold(
         score = int(np.sum(np.where(withheld, right_if_withheld, right)))
         if score > best_score:
             best, best_score = float(threshold), score
-    return best
+    return best, best_score
