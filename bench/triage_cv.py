@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/triage_cv.py                       # Banking77 train.csv, 5 folds
     .venv/bin/python bench/triage_cv.py --data F.csv --label-column label --folds 5
+    .venv/bin/python bench/triage_cv.py --c 50 --embed-weight 2   # the regression's settings
 
 Each fold fits the shipped hybrid model (TF-IDF + MiniLM, logistic regression, the examples kept
 to vote) on the other folds and scores its rows with every share of the similar examples' vote;
@@ -36,6 +37,8 @@ def main() -> None:
     parser.add_argument("--data", default=str(BANKING / "train.csv"))
     parser.add_argument("--label-column", default="category")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--c", type=float, default=training.DEFAULT_C["hybrid"])
+    parser.add_argument("--embed-weight", type=float, default=training.EMBED_WEIGHT)
     args = parser.parse_args()
 
     examples = data.read_examples(Path(args.data), label_column=args.label_column, labelled=True)
@@ -52,8 +55,8 @@ def main() -> None:
         meta = Meta(
             backend="hybrid",
             labels=[],
-            c=training.DEFAULT_C["hybrid"],
-            embed_weight=training.EMBED_WEIGHT,
+            c=args.c,
+            embed_weight=args.embed_weight,
             neighbours_weight=1.0,  # keep the examples; each share is applied below
             neighbours_k=training.NEIGHBOURS_K,
             neighbours_temperature=training.NEIGHBOURS_TEMPERATURE,

@@ -44,3 +44,45 @@ def test_admin_adds_changes_and_deletions_are_audit_events(personas, client):
     ]
     assert "Reply" in events[1].data["change"][0]["changed"]["fields"]
     assert all(isinstance(step, int) for step in verify_chain())
+
+
+def test_admin_trigger_actions_must_name_what_exists(personas, client):
+    from helpmesh.automation.models import Trigger
+
+    client.force_login(personas.root)
+    form = {
+        "name": "Route billing",
+        "event": "created",
+        "position": "10",
+        "is_active": "on",
+        "when": "{}",
+        "actions": '[{"assign_team": "no-such-team"}]',
+    }
+    answer = client.post("/admin/automation/trigger/add/", form)
+    assert answer.status_code == 200  # the form again, with the error
+    assert "no team with the slug" in answer.content.decode()
+    assert not Trigger.objects.exists()
+
+
+def test_an_admin_change_applies_to_the_next_ticket_in_this_process(
+    personas, client, settings, django_capture_on_commit_callbacks
+):
+    from helpmesh.automation import services
+    from helpmesh.core import config_cache
+
+    settings.HELPMESH_CONFIG_CACHE_SECONDS = 60
+    config_cache.forget()
+    assert services.active_triggers("created") == []  # now cached for a minute
+    client.force_login(personas.root)
+    form = {
+        "name": "Tag everything",
+        "event": "created",
+        "position": "10",
+        "is_active": "on",
+        "when": "{}",
+        "actions": '[{"add_tags": ["seen"]}]',
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/admin/automation/trigger/add/", form).status_code == 302
+    assert [t.name for t in services.active_triggers("created")] == ["Tag everything"]
+    config_cache.forget()

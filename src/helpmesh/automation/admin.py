@@ -11,12 +11,18 @@ from helpmesh.core.admin import AuditedAdmin
 from helpmesh.routing import conditions
 
 
+def _check_actions(entries: Any) -> None:
+    """What the services check: well-formed, and the teams, agents and webhooks named exist."""
+    actions.validate(entries)
+    actions.check_references(entries)
+
+
 class TriggerForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         try:
             conditions.validate(data.get("when") or {})
-            actions.validate(data.get("actions") or [])
+            _check_actions(data.get("actions") or [])
         except (conditions.ConditionError, actions.ActionError) as exc:
             raise forms.ValidationError(str(exc)) from None
         return data
@@ -33,7 +39,7 @@ class MacroForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         try:
-            actions.validate(data.get("actions") or [])
+            _check_actions(data.get("actions") or [])
         except actions.ActionError as exc:
             raise forms.ValidationError(str(exc)) from None
         return data

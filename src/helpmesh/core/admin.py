@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import Model
 
-from helpmesh.core import audit
+from helpmesh.core import audit, config_cache
 from helpmesh.core.models import AuditEvent
 
 
@@ -15,6 +16,8 @@ class AuditedAdmin(admin.ModelAdmin):
     Services audit what they write; the Django admin writes models directly, so every admin
     class derives from this one and the chain also holds "who changed which configuration".
     Django calls these hooks inside the admin's own transaction (deletions before they happen).
+    Once that transaction commits, this process's cached configuration (core.config_cache) is
+    dropped, as services do after their writes, so the admin's change applies to the next ticket.
     """
 
     def log_addition(self, request: Any, obj: Model, message: Any) -> Any:
@@ -32,6 +35,7 @@ class AuditedAdmin(admin.ModelAdmin):
 
 
 def _record(kind: str, request: Any, obj: Model, message: Any) -> None:
+    transaction.on_commit(config_cache.forget)
     audit.record(
         kind,
         obj._meta.label_lower,
