@@ -46,18 +46,23 @@ def test_admin_adds_changes_and_deletions_are_audit_events(personas, client):
     assert all(isinstance(step, int) for step in verify_chain())
 
 
-def test_admin_trigger_actions_must_name_what_exists(personas, client):
-    from helpmesh.automation.models import Trigger
-
-    client.force_login(personas.root)
-    form = {
-        "name": "Route billing",
+def trigger_form(name: str, actions: str) -> dict[str, str]:
+    """The admin's add-trigger form for a trigger on every new ticket."""
+    return {
+        "name": name,
         "event": "created",
         "position": "10",
         "is_active": "on",
         "when": "{}",
-        "actions": '[{"assign_team": "no-such-team"}]',
+        "actions": actions,
     }
+
+
+def test_admin_trigger_actions_must_name_what_exists(personas, client):
+    from helpmesh.automation.models import Trigger
+
+    client.force_login(personas.root)
+    form = trigger_form("Route billing", '[{"assign_team": "no-such-team"}]')
     answer = client.post("/admin/automation/trigger/add/", form)
     assert answer.status_code == 200  # the form again, with the error
     assert "no team with the slug" in answer.content.decode()
@@ -74,14 +79,7 @@ def test_an_admin_change_applies_to_the_next_ticket_in_this_process(
     config_cache.forget()
     assert services.active_triggers("created") == []  # now cached for a minute
     client.force_login(personas.root)
-    form = {
-        "name": "Tag everything",
-        "event": "created",
-        "position": "10",
-        "is_active": "on",
-        "when": "{}",
-        "actions": '[{"add_tags": ["seen"]}]',
-    }
+    form = trigger_form("Tag everything", '[{"add_tags": ["seen"]}]')
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post("/admin/automation/trigger/add/", form).status_code == 302
     assert [t.name for t in services.active_triggers("created")] == ["Tag everything"]
