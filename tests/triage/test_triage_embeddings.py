@@ -30,9 +30,13 @@ def encoder() -> Encoder:
     return Encoder.build("float")
 
 
+SAID: list[str] = []  # what training the hybrid_model said
+
+
 @pytest.fixture(scope="module")
 def hybrid_model() -> TriageModel:
-    return train(data.read_examples(FIXTURES / "banking_train.csv", labelled=True), TrainOptions())
+    examples = data.read_examples(FIXTURES / "banking_train.csv", labelled=True)
+    return train(examples, TrainOptions(), say=SAID.append)
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +85,9 @@ def test_a_hybrid_folder_without_its_encoder_says_so(
 
 def test_the_votes_share_is_chosen_on_held_out_examples(hybrid_model: TriageModel) -> None:
     assert hybrid_model.meta.neighbours_weight in training.NEIGHBOURS_WEIGHTS
+    assert any(line.startswith("fitting on ") and "held out" in line for line in SAID)
+    share = f"{hybrid_model.meta.neighbours_weight:.0%}"
+    assert f"the similar examples' vote: {share} of the probabilities" in SAID
 
 
 def test_hybrid_probabilities_mix_the_classifier_with_the_similar_examples_vote(

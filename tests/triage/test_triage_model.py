@@ -150,3 +150,10 @@ def test_with_an_out_of_scope_label_the_share_is_judged_with_its_own_threshold()
     held = HeldOut(["a", "b"], linear, vote, ["a", "b", "oos"])
     assert _choose(held, training.NEIGHBOURS_WEIGHTS, "oos") == (0.0, pytest.approx(0.6))
     assert _choose(held, training.NEIGHBOURS_WEIGHTS, None)[0] == 0.0  # a tie: the smaller
+
+
+@pytest.mark.parametrize("share", [-0.1, 1.5])
+def test_a_vote_share_outside_0_to_1_is_a_clear_error(share: float) -> None:
+    examples = data.read_examples(TEST_CSV, labelled=True)
+    with pytest.raises(ModelError, match=f"between 0 and 1, not {share}"):
+        train(examples, TrainOptions(backend="lexical", neighbours_weight=share))

@@ -34,7 +34,7 @@ class TrainOptions:
     label_column: str = "label"
     c: float | None = None
     encoder: str = DEFAULT_ENCODER
-    neighbours_weight: float | None = None  # hybrid; None: NEIGHBOURS_WEIGHT, 0: no vote
+    neighbours_weight: float | None = None  # hybrid; None: chosen held out (_shares), 0: no vote
 
 
 def _quiet(message: str) -> None:
@@ -69,28 +69,28 @@ def train(examples: Examples, options: TrainOptions, *, say: Say = _quiet) -> Tr
         encoder = Encoder.build(options.encoder)
         say(f"embedding {len(examples.texts)} texts")
         embeddings = encoder.embed(examples.texts)
-        # The vote needs embeddings: on TF-IDF alone it scored 0.79 on Banking77.
-        meta.neighbours_weight = _first_share(options)
-    choose_weight = (
-        backend == "hybrid" and options.neighbours_weight is None and not options.out_of_scope_label
-    )
-    if choose_weight or options.out_of_scope_label:
-        weights = NEIGHBOURS_WEIGHTS if choose_weight else (meta.neighbours_weight,)
-        _choose_on_held_out(examples, meta, weights, encoder, embeddings, say)
+    shares = _shares(backend, options)
+    meta.neighbours_weight = NEIGHBOURS_WEIGHT if len(shares) > 1 else shares[0]
+    if len(shares) > 1 or options.out_of_scope_label:
+        _choose_on_held_out(examples, meta, shares, encoder, embeddings, say)
     say(f"fitting the {backend} model on {len(examples.texts)} examples")
     return TriageModel.fit(
         examples.texts, examples.labels, meta, encoder=encoder, embeddings=embeddings
     )
 
 
-def _first_share(options: TrainOptions) -> float:
-    """The vote's share unless one is chosen on held-out examples: the one asked for; none with
-    an out-of-scope label (the vote makes answers surer near any similar example, out-of-scope
-    queries too: on CLINC150 it cost out-of-scope recall, 0.66 -> 0.56, for +0.2 points in
-    scope); else NEIGHBOURS_WEIGHT."""
+def _shares(backend: str, options: TrainOptions) -> tuple[float, ...]:
+    """The vote's possible shares, chosen among on held-out examples when there are several.
+
+    None without embeddings (on TF-IDF alone the vote scored 0.79 on Banking77); the one asked
+    for; none with an out-of-scope label (the vote makes answers surer near any similar example,
+    out-of-scope queries too: on CLINC150 it cost out-of-scope recall, 0.66 -> 0.56, for +0.2
+    points in scope); else NEIGHBOURS_WEIGHTS."""
+    if backend != "hybrid":
+        return (0.0,)
     if options.neighbours_weight is not None:
-        return options.neighbours_weight
-    return 0.0 if options.out_of_scope_label else NEIGHBOURS_WEIGHT
+        return (options.neighbours_weight,)
+    return (0.0,) if options.out_of_scope_label else NEIGHBOURS_WEIGHTS
 
 
 def _choose_on_held_out(
