@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "helpmesh.routing",
     "helpmesh.automation",
     "helpmesh.channels.email",
+    "helpmesh.search",
+    "helpmesh.knowledge",
+    "helpmesh.bot",
     "helpmesh.portal",
     "helpmesh.web",
 ]

@@ -9,5 +9,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("portal/", include("helpmesh.portal.urls")),
+    path("help/", include("helpmesh.knowledge.urls")),
     path("", include("helpmesh.web.urls")),
 ]

@@ -9,10 +9,13 @@ from helpmesh.accounts.api import router as accounts_router
 from helpmesh.api import errors
 from helpmesh.api.auth import AUTH
 from helpmesh.automation.api import router as automation_router
+from helpmesh.bot.api import router as bot_router
 from helpmesh.channels.email.api import router as email_router
 from helpmesh.conversations.api import router as tickets_router
 from helpmesh.customers.api import router as customers_router
+from helpmesh.knowledge.api import router as knowledge_router
 from helpmesh.routing.api import router as routing_router
+from helpmesh.search.api import router as search_router
 
 api = NinjaAPI(
     title="helpmesh",
@@ -29,5 +32,8 @@ api.add_router("", tickets_router)
 api.add_router("", routing_router)
 api.add_router("", email_router)
 api.add_router("", automation_router)
+api.add_router("", search_router)
+api.add_router("", knowledge_router)
+api.add_router("", bot_router)
 
 urlpatterns = api.urls

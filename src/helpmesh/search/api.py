@@ -1,0 +1,7 @@
+"""The search API (mounted under /api/v1/)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["search"])
