@@ -129,6 +129,8 @@ HELPMESH_PERIODIC_TASKS: dict[str, float] = {
 }
 # How long configuration read on every ticket may be cached per process (core.config_cache).
 HELPMESH_CONFIG_CACHE_SECONDS = config.env_int("HELPMESH_CONFIG_CACHE_SECONDS", 5)
+# Functions yielding every search.documents.Document of a source, for `helpmesh search reindex`.
+HELPMESH_SEARCH_SOURCES = ["helpmesh.knowledge.search_source.documents"]
 # Networks webhooks may post to although they are not public (on-prem receivers, tests): a comma
 # list of CIDRs, e.g. "10.0.0.0/8,127.0.0.1/32". Empty: public addresses only (automation.targets).
 _webhook_networks = config.env("HELPMESH_WEBHOOK_ALLOWED_NETWORKS") or ""
