@@ -7,9 +7,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from helpmesh.conversations.errors import TicketError
 from helpmesh.customers.services import CustomerError
@@ -30,6 +32,16 @@ class ApiError(Exception):
 def not_found(what: str = "ticket") -> ApiError:
     # Another customer's ticket answers exactly like a missing one: no existence oracle.
     return ApiError(404, "not_found", f"no such {what}")
+
+
+def field_of(errors: list[dict[str, Any]]) -> str:
+    """The dotted name of the first input pydantic refused (``tags``, ``attachments.0.filename``).
+
+    A body's ``loc`` starts with ``body`` and the handler's parameter name; queries and paths
+    start with ``query``/``path``. Neither prefix is something a client sent.
+    """
+    loc = [str(part) for part in errors[0].get("loc", ())] if errors else []
+    return ".".join(loc[2:] if loc[:1] == ["body"] else loc[1:])
 
 
 def install(api: NinjaAPI) -> None:
@@ -58,6 +70,13 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return answer(request, 401, "unauthorized", "send Authorization: Bearer <token>")
+
+    @api.exception_handler(ValidationError)
+    def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        # pydantic's list stays in ``detail`` (clients read ``detail[].loc``); ``code`` and
+        # ``field`` make it the same shape as every other error.
+        body = {"code": "invalid", "detail": exc.errors, "field": field_of(exc.errors)}
+        return api.create_response(request, body, status=422)
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from helpmesh.accounts.models import User
 from helpmesh.api.access import ERRORS, require_admin, require_agent
 from helpmesh.api.errors import ApiError, not_found
+from helpmesh.api.params import Limit
 from helpmesh.automation import services
 from helpmesh.automation.models import Macro, Trigger, Webhook, WebhookDelivery
 from helpmesh.conversations import presenters, schemas
@@ -117,7 +118,7 @@ class DeliveryOut(Schema):
 
 class DeliveryFilters(Schema):
     state: str | None = None
-    limit: int = Field(50, ge=1, le=200)
+    limit: Limit = 50
 
 
 @contextmanager

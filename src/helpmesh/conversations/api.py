@@ -15,6 +15,7 @@ from helpmesh.accounts.models import Team, User
 from helpmesh.api import idempotency, pagination, responses
 from helpmesh.api.access import ERRORS, require_agent
 from helpmesh.api.errors import ApiError, not_found
+from helpmesh.api.params import IdFilter, Limit
 from helpmesh.conversations import merging, pipeline, presenters, schemas, search, services
 from helpmesh.conversations.attachments import NewAttachment
 from helpmesh.conversations.errors import InboundRejected
@@ -32,14 +33,14 @@ router = Router(tags=["tickets"])
 
 class TicketFilters(Schema):
     status: str | None = None
-    team: int | None = None
-    assignee: int | None = None
-    requester: int | None = None
+    team: IdFilter | None = None
+    assignee: IdFilter | None = None
+    requester: IdFilter | None = None
     tag: str | None = None
     updated_since: datetime | None = None
     q: str | None = None
     cursor: str | None = None
-    limit: int = 50
+    limit: Limit = 50
 
 
 def _ticket_for(request: HttpRequest, ticket_id: int) -> Ticket:
@@ -107,8 +108,6 @@ def create_ticket(request: HttpRequest, payload: schemas.TicketCreate) -> Any:
 @router.get("/tickets", response={200: schemas.TicketPage, **ERRORS})
 def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> Any:
     """Tickets the caller may see, most recently updated first, a page at a time."""
-    if not 1 <= filters.limit <= 200:
-        raise ApiError(400, "invalid", "limit must be between 1 and 200", "limit")
     tickets = visible_tickets(request.user)  # type: ignore[arg-type]
     tickets = _filtered(tickets, filters)
     rows, next_cursor = pagination.page(

@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from helpmesh.api import idempotency
 from helpmesh.api.access import ERRORS, require_admin, require_agent
 from helpmesh.api.errors import ApiError
+from helpmesh.api.params import IdFilter, Limit, Offset
 from helpmesh.customers import services
 from helpmesh.customers.models import Customer, CustomerIdentity, Organization
 
@@ -55,9 +56,9 @@ class CustomerOut(Schema):
 
 class CustomerFilters(Schema):
     q: str | None = None
-    organization: int | None = None
-    offset: int = 0
-    limit: int = 50
+    organization: IdFilter | None = None
+    offset: Offset = 0
+    limit: Limit = 50
 
 
 def _agent_only(request: HttpRequest) -> None:
@@ -98,8 +99,6 @@ def _organization(org_id: int | None) -> Organization | None:
 @router.get("/customers", response={200: list[CustomerOut], **ERRORS})
 def list_customers(request: HttpRequest, filters: Query[CustomerFilters]) -> Any:
     _agent_only(request)
-    if not 1 <= filters.limit <= 200:
-        raise ApiError(400, "invalid", "limit must be between 1 and 200", "limit")
     rows = Customer.objects.filter(merged_into__isnull=True).prefetch_related("identities")
     if filters.q:
         hits = CustomerIdentity.objects.filter(value__icontains=filters.q).values("customer_id")
