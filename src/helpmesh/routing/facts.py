@@ -20,7 +20,8 @@ LANGUAGE_SKILL = "language:"  # an agent's skill "language:fr" means they answer
 class TicketFacts:
     """What routing may know about a ticket.
 
-    ``intent`` and ``intent_confidence`` come from triage through ``ticket.custom_fields``.
+    ``intent`` and ``intent_confidence`` come from triage through ``ticket.custom_fields``;
+    ``self_service`` ("", "answered", "resolved", "handed_off") and its reason from the bot.
     """
 
     id: int
@@ -46,6 +47,8 @@ class TicketFacts:
     relaxation: int = 0
     required_skills: Mapping[str, int] = field(default_factory=dict)
     last_customer_message: str = ""
+    self_service: str = ""
+    self_service_reason: str = ""
 
 
 @dataclass
@@ -127,6 +130,9 @@ class Decision:
     # A layer looked at agents outside the chosen team (skills before any team, a swarm), so
     # the decision needs every agent's state, not only the team's (snapshots.world_for).
     reached_every_agent: bool = False
+    # A layer holds the ticket back from staff (self-service: the bot answered and the customer
+    # has not said no yet): later layers and assignment do not run.
+    held_by: str | None = None
     trace: list[str] = field(default_factory=list)
 
     def note(self, line: str) -> None:

@@ -313,6 +313,8 @@ def facts_for(ticket: Ticket, *, pinned: bool = False) -> TicketFacts:
         sla_due=row["sla__next_due_at"],
         relaxation=row["routing__relaxation"] or 0,
         last_customer_message=last.body_text if last else "",
+        self_service=str(fields.get("self_service") or ""),
+        self_service_reason=str(fields.get("self_service_reason") or ""),
     )
 
 

@@ -24,6 +24,7 @@ LAYERS: dict[str, tuple[set[str], set[str], set[str]]] = {
     "swarming": ({"max_members"}, set(), {"skills"}),
     "follow_the_sun": ({"regions", "when"}, {"regions"}, set()),
     "skills": ({"relax_after_minutes"}, set(), {"skills", "language"}),
+    "self_service": ({"channels", "min_confidence", "never_automate"}, {"channels"}, set()),
 }
 
 
@@ -149,6 +150,26 @@ def check_settings(kind: str, settings: Any, path: str, teams: set[str] | None) 
     for index, minutes in enumerate(_items(settings.get("relax_after_minutes"), path)):
         if not isinstance(minutes, int) or minutes <= 0:
             raise SpecError(_join(_join(path, "relax_after_minutes"), index), "minutes > 0")
+    if kind == "self_service":
+        _self_service(settings, path)
+
+
+def _self_service(settings: Mapping[str, Any], path: str) -> None:
+    """Bot channels (at least one), a confidence between 0 and 1, never-automate phrases."""
+    for key in ("channels", "never_automate"):
+        where = _join(path, key)
+        for index, value in enumerate(_items(settings.get(key), where)):
+            if not isinstance(value, str) or not value.strip():
+                raise SpecError(_join(where, index), "must be a non-empty text")
+    if not settings["channels"]:
+        raise SpecError(_join(path, "channels"), "name at least one channel the bot answers on")
+    confidence = settings.get("min_confidence")
+    if confidence is not None and (
+        isinstance(confidence, bool)
+        or not isinstance(confidence, int | float)
+        or not 0 <= confidence <= 1
+    ):
+        raise SpecError(_join(path, "min_confidence"), "must be a number from 0 to 1")
 
 
 def check_then(kind: str, then: Any, path: str, teams: set[str] | None, levels: int) -> None:
@@ -178,6 +199,8 @@ def check_layer(data: Any, path: str, teams: set[str] | None) -> None:
     rules = _items(data.get("rules"), _join(path, "rules"))
     if kind == "follow_the_sun" and rules:
         raise SpecError(_join(path, "rules"), "follow-the-sun takes regions, not rules")
+    if kind == "self_service" and rules:
+        raise SpecError(_join(path, "rules"), "self-service takes settings, not rules")
     for index, rule in enumerate(rules):
         where = _join(_join(path, "rules"), index)
         rule = _mapping(rule, where)

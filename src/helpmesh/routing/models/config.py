@@ -90,6 +90,7 @@ class LayerKind(models.TextChoices):
     SWARMING = "swarming", "Swarming"
     FOLLOW_THE_SUN = "follow_the_sun", "Follow-the-sun"
     SKILLS = "skills", "Skills-based"
+    SELF_SERVICE = "self_service", "Self-service (answer bot)"
 
 
 class Layer(models.Model):

@@ -18,6 +18,7 @@ from helpmesh.routing.policies import (
     central,
     department,
     follow_the_sun,
+    self_service,
     skills,
     swarming,
     tiered,
@@ -37,6 +38,7 @@ class Context:
 
 Apply = Callable[[LayerSpec, Context], None]
 LAYERS: dict[str, Apply] = {
+    "self_service": self_service.apply,
     "department": department.apply,
     "central": central.apply,
     "tiered": tiered.apply,
@@ -47,12 +49,18 @@ LAYERS: dict[str, Apply] = {
 
 
 def decide(model: ModelSpec, facts: TicketFacts, world: World, now: datetime) -> Decision:
-    """Run each layer of ``model`` in order, then assign within the chosen team."""
+    """Run each layer of ``model`` in order, then assign within the chosen team.
+
+    A layer that holds the ticket (``Decision.held_by``: self-service waiting for the customer)
+    ends the run: no later layer and no assignment.
+    """
     ctx = Context(facts, world, now, Decision(tier=facts.tier))
     ctx.decision.note(f"model {model.name} at {now:%Y-%m-%d %H:%M} UTC for ticket #{facts.id}")
     for layer in model.layers:
         if _applies(layer, ctx):
             LAYERS[layer.kind](layer, ctx)
+        if ctx.decision.held_by:
+            return ctx.decision
     _assign(ctx)
     decision = ctx.decision
     decision.collaborators = [c for c in decision.collaborators if c != decision.assignee_id]
