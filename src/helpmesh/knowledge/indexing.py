@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from helpmesh.knowledge import markup
 from helpmesh.knowledge.models import Article, Status
+from helpmesh.search import services as search
 from helpmesh.search.documents import Document
 
 
@@ -28,8 +29,6 @@ def document_for(article: Article) -> Document:
 
 def sync(article: Article) -> None:
     """Bring the index in line with ``article``: indexed while published, absent otherwise."""
-    from helpmesh.search import services as search
-
     if article.status == Status.PUBLISHED:
         search.index_document(document_for(article))
     else:

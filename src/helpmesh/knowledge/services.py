@@ -23,6 +23,7 @@ from helpmesh.conversations.models import Status as TicketStatus
 from helpmesh.conversations.models import Ticket
 from helpmesh.core import audit, clock
 from helpmesh.knowledge import indexing
+from helpmesh.knowledge.errors import KnowledgeError, required
 from helpmesh.knowledge.models import (
     Article,
     ArticleAttachment,
@@ -34,126 +35,20 @@ from helpmesh.knowledge.models import (
     Visibility,
 )
 from helpmesh.knowledge.redact import redact
+from helpmesh.knowledge.taxonomy import (  # noqa: F401 - part of this module's interface
+    create_category,
+    create_section,
+    delete_category,
+    delete_section,
+    find_category,
+    update_category,
+    update_section,
+)
 from helpmesh.knowledge.visibility import can_edit
 
 LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
 TITLE_MAX = 250
 UNSET: Any = object()  # "leave as it is", distinct from None ("clear it")
-
-
-class KnowledgeError(Exception):
-    """A refused change, naming the input at fault (``field``) with a stable ``code``."""
-
-    def __init__(self, message: str, field: str = "", code: str = "invalid") -> None:
-        super().__init__(message)
-        self.message, self.field, self.code = message, field, code
-
-
-# -- categories and sections ------------------------------------------------------------------
-
-
-def create_category(
-    name: str, *, slug: str = "", description: str = "", position: int = 0, actor: Any = None
-) -> Category:
-    """Create a help-center category; ``slug`` defaults to the slugified name."""
-    name = _required(name, "name")
-    slug = slugify(slug or name)
-    if Category.objects.filter(Q(slug=slug) | Q(name__iexact=name)).exists():
-        raise KnowledgeError(f"a category named {name!r} exists", "name", "duplicate")
-    with audit.unit():
-        category = Category.objects.create(
-            name=name, slug=slug, description=description, position=position
-        )
-        audit.record(
-            "kb.category.created", "kb_category", category.pk, actor=actor, data={"name": name}
-        )
-    return category
-
-
-def update_category(category: Category, *, actor: Any = None, **changes: Any) -> Category:
-    """Change a category's name, slug, description or position."""
-    allowed = {"name", "slug", "description", "position"}
-    _only(changes, allowed)
-    with audit.unit():
-        for key, value in changes.items():
-            setattr(category, key, slugify(value) if key == "slug" else value)
-        category.save(update_fields=list(changes))
-        audit.record(
-            "kb.category.updated",
-            "kb_category",
-            category.pk,
-            actor=actor,
-            data={"changed": sorted(changes)},
-        )
-    return category
-
-
-def delete_category(category: Category, *, actor: Any = None) -> None:
-    """Delete a category and its sections; its articles stay, uncategorized."""
-    with audit.unit():
-        audit.record(
-            "kb.category.deleted",
-            "kb_category",
-            category.pk,
-            actor=actor,
-            data={"name": category.name},
-        )
-        Article.objects.filter(category=category).update(category=None, section=None)
-        category.delete()
-
-
-def create_section(
-    category: Category, name: str, *, slug: str = "", position: int = 0, actor: Any = None
-) -> Section:
-    """Create a section inside ``category``."""
-    name = _required(name, "name")
-    slug = slugify(slug or name)
-    if category.sections.filter(slug=slug).exists():
-        raise KnowledgeError(f"{category.name} already has a section {name!r}", "name", "duplicate")
-    with audit.unit():
-        section = Section.objects.create(category=category, name=name, slug=slug, position=position)
-        audit.record(
-            "kb.section.created",
-            "kb_section",
-            section.pk,
-            actor=actor,
-            data={"name": name, "category": category.slug},
-        )
-    return section
-
-
-def update_section(section: Section, *, actor: Any = None, **changes: Any) -> Section:
-    """Change a section's name, slug or position."""
-    _only(changes, {"name", "slug", "position"})
-    with audit.unit():
-        for key, value in changes.items():
-            setattr(section, key, slugify(value) if key == "slug" else value)
-        section.save(update_fields=list(changes))
-        audit.record(
-            "kb.section.updated",
-            "kb_section",
-            section.pk,
-            actor=actor,
-            data={"changed": sorted(changes)},
-        )
-    return section
-
-
-def delete_section(section: Section, *, actor: Any = None) -> None:
-    """Delete a section; its articles stay in the category."""
-    with audit.unit():
-        audit.record(
-            "kb.section.deleted", "kb_section", section.pk, actor=actor, data={"name": section.name}
-        )
-        section.delete()
-
-
-def find_category(ref: str) -> Category | None:
-    """The category whose slug or name is ``ref`` (case-insensitive), if any."""
-    ref = (ref or "").strip()
-    if not ref:
-        return None
-    return Category.objects.filter(Q(slug__iexact=ref) | Q(name__iexact=ref)).first()
 
 
 # -- articles ---------------------------------------------------------------------------------
@@ -500,11 +395,10 @@ def _new_version(article: Article, author: User | None) -> None:
 
 def _unique_slug(text: str, exclude: int | None = None) -> str:
     base = slugify(text)[:200] or "article"
-    taken = set(
-        Article.objects.filter(slug__startswith=base)
-        .exclude(pk=exclude)
-        .values_list("slug", flat=True)
-    )
+    rows = Article.objects.filter(slug__startswith=base)
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude)
+    taken = set(rows.values_list("slug", flat=True))
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
@@ -518,17 +412,10 @@ def _check_author(user: Any) -> None:
 
 
 def _title(title: str) -> str:
-    title = _required(title, "title")
+    title = required(title, "title")
     if len(title) > TITLE_MAX:
         raise KnowledgeError(f"a title has at most {TITLE_MAX} characters", "title")
     return title
-
-
-def _required(value: str, field: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise KnowledgeError(f"{field} must not be empty", field, "required")
-    return value
 
 
 def _choice(value: str, choices: Any, field: str) -> str:
@@ -542,9 +429,3 @@ def _language(code: str) -> str:
     if not LANGUAGE.match(code):
         raise KnowledgeError("language must be an ISO code such as en or pt-BR", "language")
     return code
-
-
-def _only(changes: dict[str, Any], allowed: set[str]) -> None:
-    unknown = set(changes) - allowed
-    if unknown:
-        raise KnowledgeError(f"cannot change {', '.join(sorted(unknown))}", sorted(unknown)[0])

@@ -1,6 +1,4 @@
 """The help center's public pages under /help/."""
 
-from django.urls import path
-
 app_name = "help"
 urlpatterns: list = []
