@@ -65,3 +65,17 @@ def test_tags_are_listed_by_use(personas, api):
         {"name": "refund", "tickets": 2},
         {"name": "vip", "tickets": 1},
     ]
+
+
+def test_names_with_the_same_slug_make_distinct_teams(personas, api):
+    root = api(personas.root)
+    slugs = [root.post("/teams", {"name": name}).json()["slug"] for name in ("!!!", "???", "Ops")]
+    assert slugs == ["team", "team-2", "ops"]
+    again = root.post("/teams", {"name": "Ops!"})
+    assert again.status_code == 201 and again.json()["slug"] == "ops-2"
+
+
+def test_a_taken_team_name_is_a_409_naming_the_field(personas, api):
+    taken = api(personas.root).post("/teams", {"name": "TEAM a"})
+    assert taken.status_code == 409
+    assert (taken.json()["code"], taken.json()["field"]) == ("exists", "name")

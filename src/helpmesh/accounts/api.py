@@ -91,11 +91,11 @@ def list_teams(request: HttpRequest) -> Any:
 @router.post("/teams", response={201: TeamOut, **ERRORS})
 def create_team(request: HttpRequest, payload: TeamIn) -> Any:
     require_admin(request, "only admins create teams")
-    if Team.objects.filter(name__iexact=payload.name).exists():
-        raise ApiError(409, "exists", f"a team named {payload.name!r} exists", "name")
-    return Status(
-        201, _team_dict(services.create_team(payload.name, description=payload.description))
-    )
+    try:
+        team = services.create_team(payload.name, description=payload.description)
+    except services.TeamNameTaken:
+        raise ApiError(409, "exists", f"a team named {payload.name!r} exists", "name") from None
+    return Status(201, _team_dict(team))
 
 
 @router.get("/teams/{team_id}", response={200: TeamOut, **ERRORS})

@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Iterable
 from datetime import timedelta
 
+from django.db import IntegrityError
 from django.utils.text import slugify
 
 from helpmesh.accounts.models import AgentSkill, ApiToken, Role, Skill, Team, TeamMembership, User
@@ -37,13 +38,34 @@ def create_user(
     return user
 
 
+class TeamNameTaken(Exception):
+    """Another team already has this name (names are unique, case aside)."""
+
+
 def create_team(name: str, *, description: str = "") -> Team:
-    """Create a team (a queue of tickets and the agents who work it)."""
-    with audit.unit():
-        team = Team.objects.create(name=name, slug=slugify(name), description=description)
-        audit.record("team.created", "team", team.pk, data={"name": name})
+    """Create a team (a queue of tickets and the agents who work it).
+
+    Raises ``TeamNameTaken`` when the name is in use; the slug is always made unique.
+    """
+    if Team.objects.filter(name__iexact=name).exists():
+        raise TeamNameTaken(name)
+    try:
+        with audit.unit():
+            team = Team.objects.create(name=name, slug=_free_slug(name), description=description)
+            audit.record("team.created", "team", team.pk, data={"name": name})
+    except IntegrityError:
+        raise TeamNameTaken(name) from None  # a concurrent create won the name (or the slug)
     config_cache.forget()  # routing's cached roster; other processes catch up within seconds
     return team
+
+
+def _free_slug(name: str) -> str:
+    """``slugify(name)``, or ``team`` when nothing is left of it, with ``-2``... if taken."""
+    base = slugify(name)[:90] or "team"
+    taken = set(Team.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    return next(
+        s for s in (base, *(f"{base}-{n}" for n in range(2, len(taken) + 3))) if s not in taken
+    )
 
 
 def add_to_team(user: User, team: Team, *, is_lead: bool = False) -> TeamMembership:

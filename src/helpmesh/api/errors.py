@@ -7,8 +7,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -44,6 +46,16 @@ def field_of(errors: list[dict[str, Any]]) -> str:
     return ".".join(loc[2:] if loc[:1] == ["body"] else loc[1:])
 
 
+# "UNIQUE constraint failed: accounts_team.slug" (SQLite), "Key (slug)=(ops) already exists" (PG)
+_UNIQUE_COLUMN = re.compile(r"UNIQUE constraint failed: \w+\.(\w+)|Key \((\w+)\)=")
+
+
+def conflicting_field(exc: IntegrityError) -> str:
+    """The column a unique conflict names, when the database says (else "")."""
+    found = _UNIQUE_COLUMN.search(str(exc))
+    return next((g for g in found.groups() if g), "") if found else ""
+
+
 def install(api: NinjaAPI) -> None:
     """Register the handlers that turn domain errors into the shape above."""
 
@@ -77,6 +89,12 @@ def install(api: NinjaAPI) -> None:
         # ``field`` make it the same shape as every other error.
         body = {"code": "invalid", "detail": exc.errors, "field": field_of(exc.errors)}
         return api.create_response(request, body, status=422)
+
+    @api.exception_handler(IntegrityError)
+    def on_integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+        # A last line: services map the conflicts they expect; a race past them is still a 409.
+        field = conflicting_field(exc)
+        return answer(request, 409, "conflict", f"{field or 'a value'} is already taken", field)
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
