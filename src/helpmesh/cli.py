@@ -19,6 +19,7 @@ from rich.console import Console
 
 from helpmesh.channels.email.cli import add_mail_commands
 from helpmesh.routing.cli import add_model_commands
+from helpmesh.search.cli import add_search_commands, isolate
 from helpmesh.triage.cli import add_triage_commands
 
 console = Console(stderr=True)
@@ -109,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_mail_commands(sub)
     add_model_commands(sub)
     add_triage_commands(sub)
+    add_search_commands(sub)
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)
@@ -117,6 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "isolated", False):
+        isolate()  # a command that must not touch the configured database
     _setup()
     func: Callable[[argparse.Namespace], int] = args.func
     return func(args)

@@ -86,3 +86,38 @@ def matching(tickets: QuerySet, query: str) -> QuerySet:
     for word in words:
         tickets = tickets.filter(search_text__icontains=word)
     return tickets
+
+
+def ranked_any(tickets: QuerySet, words: list[str], limit: int = 20) -> list[int]:
+    """Ids of ``tickets`` sharing any of ``words``, most relevant first (BM25 / ts_rank)."""
+    words = [w for w in words if w]
+    if not words:
+        return []
+    if connection.vendor == "sqlite":
+        fts = " OR ".join(f'"{w}"' for w in words)
+        sql = (
+            "SELECT rowid FROM conversations_ticket_fts WHERE conversations_ticket_fts "
+            "MATCH %s ORDER BY bm25(conversations_ticket_fts) LIMIT 500"
+        )
+        ordered = _ids(sql, [fts])
+        allowed = set(tickets.filter(pk__in=ordered).values_list("pk", flat=True))
+        return [pk for pk in ordered if pk in allowed][:limit]
+    if connection.vendor == "postgresql":
+        tsquery = " | ".join("'" + w.replace("'", "") + "'" for w in words)
+        rank = RawSQL(
+            "ts_rank_cd(conversations_ticket.search_vector, to_tsquery('simple', %s))", [tsquery]
+        )
+        match = RawSQL(
+            "conversations_ticket.search_vector @@ to_tsquery('simple', %s)",
+            [tsquery],
+            output_field=BooleanField(),
+        )
+        found = tickets.alias(_match=match, _rank=rank).filter(_match=True).order_by("-_rank")
+        return list(found.values_list("pk", flat=True)[:limit])
+    return list(matching(tickets, " ".join(words)).values_list("pk", flat=True)[:limit])
+
+
+def _ids(sql: str, params: list) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
