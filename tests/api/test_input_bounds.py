@@ -37,3 +37,49 @@ def test_a_body_error_names_the_field_without_the_parameter_name(personas, api):
     response = api(personas.alice_user).post("/tickets", {"body": "x", "subject": 5})
     assert response.status_code == 422 and response.json()["field"] == "subject"
     assert response.json()["detail"][0]["loc"] == ["body", "payload", "subject"]
+
+
+def test_a_ticket_with_too_many_tags_is_refused_naming_tags(personas, api):
+    client = api(personas.anna)
+    body = {"body": "x", "requester_email": "c@example.com"}
+    response = client.post("/tickets", {**body, "tags": [f"t{n}" for n in range(300_000)]})
+    assert response.status_code == 422 and response.json()["field"] == "tags"
+    fifty = client.post("/tickets", {**body, "tags": [f"t{n}" for n in range(50)]})
+    assert fifty.status_code == 201 and len(fifty.json()["tags"]) == 50
+    long_tag = client.post("/tickets", {**body, "tags": ["x" * 101]})
+    assert long_tag.status_code == 422 and long_tag.json()["field"] == "tags.0"
+
+
+@pytest.mark.parametrize("field", ["tags", "add_tags", "remove_tags"])
+def test_a_patch_bounds_every_tag_list(personas, api, field):
+    ticket = personas.ticket_for(personas.alice_user, team=personas.team_a)
+    response = api(personas.anna).patch(f"/tickets/{ticket.pk}", {field: ["t"] * 51})
+    assert response.status_code == 422 and response.json()["field"] == field
+
+
+def test_attachments_and_custom_fields_are_bounded(personas, api):
+    ticket = personas.ticket_for(personas.alice_user, team=personas.team_a)
+    file = {"filename": "a.txt", "content_base64": "eA=="}
+    many = api(personas.anna).post(
+        f"/tickets/{ticket.pk}/messages", {"body": "x", "attachments": [file] * 21}
+    )
+    assert many.status_code == 422 and many.json()["field"] == "attachments"
+    fields = {f"f{n}": 1 for n in range(101)}
+    patch = api(personas.anna).patch(f"/tickets/{ticket.pk}", {"custom_fields": fields})
+    assert patch.status_code == 422 and patch.json()["field"] == "custom_fields"
+
+
+@pytest.mark.parametrize("field", ["identities", "add_identities"])
+def test_customer_identity_lists_are_bounded(personas, api, field):
+    identities = [{"kind": "phone", "value": f"+1555{n:07}"} for n in range(21)]
+    client = api(personas.anna)
+    if field == "identities":
+        response = client.post("/customers", {"name": "Many", "identities": identities})
+    else:
+        response = client.patch(f"/customers/{personas.alice.pk}", {"add_identities": identities})
+    assert response.status_code == 422 and response.json()["field"] == field
+
+
+def test_a_long_status_list_is_refused(personas, api):
+    response = api(personas.anna).get("/tickets", status="open," * 100)
+    assert response.status_code == 422 and response.json()["field"] == "status"

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from helpmesh.accounts.models import Team, User
 from helpmesh.api import idempotency, pagination, responses
@@ -32,7 +32,7 @@ router = Router(tags=["tickets"])
 
 
 class TicketFilters(Schema):
-    status: str | None = None
+    status: str | None = Field(None, max_length=200)  # a comma list of a handful of statuses
     team: IdFilter | None = None
     assignee: IdFilter | None = None
     requester: IdFilter | None = None

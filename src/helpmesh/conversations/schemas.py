@@ -18,11 +18,23 @@ def _not_blank(value: str) -> str:
 # What someone wrote: required, not only white space, and of a size a person could type.
 Body = Annotated[str, Field(min_length=1, max_length=200_000), AfterValidator(_not_blank)]
 
+# Lists are bounded before any service sees them: one request must not become a query with
+# more variables than the database takes (SQLite: 32,766) or a transaction holding the lock.
+MAX_TAGS = 50
+MAX_ATTACHMENTS = 20
+MAX_CUSTOM_FIELDS = 100
+TagIn = Annotated[str, Field(max_length=100)]  # the service trims it and holds it to 64
+Tags = Annotated[list[TagIn], Field(max_length=MAX_TAGS)]
+CustomFields = Annotated[dict[str, Any], Field(max_length=MAX_CUSTOM_FIELDS)]
+
 
 class AttachmentIn(Schema):
     filename: str = Field(min_length=1, max_length=255)
     content_type: str = ""
     content_base64: str
+
+
+Attachments = Annotated[list[AttachmentIn], Field(max_length=MAX_ATTACHMENTS)]
 
 
 class AttachmentOut(Schema):
@@ -49,9 +61,9 @@ class TicketCreate(Schema):
     channel: str = "api"
     team_id: int | None = None
     priority: str = "normal"
-    tags: list[str] = []
-    custom_fields: dict[str, Any] = {}
-    attachments: list[AttachmentIn] = []
+    tags: Tags = []
+    custom_fields: CustomFields = {}
+    attachments: Attachments = []
 
 
 class TicketPatch(Schema):
@@ -60,10 +72,10 @@ class TicketPatch(Schema):
     priority: str | None = None
     team_id: int | None = None
     assignee_id: int | None = None
-    tags: list[str] | None = None
-    add_tags: list[str] = []
-    remove_tags: list[str] = []
-    custom_fields: dict[str, Any] | None = None
+    tags: Tags | None = None
+    add_tags: Tags = []
+    remove_tags: Tags = []
+    custom_fields: CustomFields | None = None
 
 
 class TicketOut(Schema):
@@ -96,7 +108,7 @@ class MessageCreate(Schema):
     body: Body
     body_html: str = ""
     internal: bool = False
-    attachments: list[AttachmentIn] = []
+    attachments: Attachments = []
 
 
 class MessageOut(Schema):

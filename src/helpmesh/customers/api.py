@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Q
 from django.http import HttpRequest
@@ -18,15 +18,21 @@ from helpmesh.customers.models import Customer, CustomerIdentity, Organization
 router = Router(tags=["customers"])
 
 
+MAX_IDENTITIES = 20  # per request: bounded before it becomes one query per identity
+
+
 class IdentityIO(Schema):
-    kind: str = "email"
+    kind: str = Field("email", max_length=20)
     value: str = Field(min_length=1, max_length=254)
+
+
+Identities = Annotated[list[IdentityIO], Field(max_length=MAX_IDENTITIES)]
 
 
 class CustomerIn(Schema):
     name: str = Field("", max_length=200)
-    email: str | None = None
-    identities: list[IdentityIO] = []
+    email: str | None = Field(None, max_length=254)
+    identities: Identities = []
     organization_id: int | None = None
     language: str = ""
     timezone: str = ""
@@ -39,7 +45,7 @@ class CustomerPatch(Schema):
     language: str | None = None
     timezone: str | None = None
     notes: str | None = None
-    add_identities: list[IdentityIO] = []
+    add_identities: Identities = []
 
 
 class CustomerOut(Schema):
