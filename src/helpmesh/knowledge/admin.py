@@ -33,8 +33,7 @@ class CategoryAdmin(AuditedAdmin):
 class VersionInline(admin.TabularInline):
     model = ArticleVersion
     extra = 0
-    fields = ["number", "title", "author", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("number", "title", "author", "created_at")
     can_delete = False
     ordering = ["-number"]
 
@@ -45,8 +44,7 @@ class VersionInline(admin.TabularInline):
 class FeedbackInline(admin.TabularInline):
     model = ArticleFeedback
     extra = 0
-    fields = ["helpful", "comment", "user", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("helpful", "comment", "user", "created_at")
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
