@@ -19,3 +19,19 @@ class BearerToken(HttpBearer):
 
 
 AUTH = [BearerToken(), django_auth]
+
+
+def _anonymous(request: HttpRequest) -> bool:
+    # Public reading needs no account; a request that sends a token must send a valid one (401).
+    return "HTTP_AUTHORIZATION" not in request.META
+
+
+OPEN = [*AUTH, _anonymous]  # operations anyone may call; request.user says who, if anyone
+
+
+def viewer(request: HttpRequest) -> Any:
+    """The signed-in user behind an ``OPEN`` request, or None for an anonymous one."""
+    from helpmesh.accounts.models import User
+
+    user = getattr(request, "user", None)
+    return user if isinstance(user, User) and user.is_authenticated else None

@@ -8,8 +8,10 @@ configured database is never touched) and asks ``search.engine.search`` for each
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -48,7 +50,9 @@ def isolate() -> None:
 
     encoder_dir = os.environ.get("HELPMESH_SEARCH_ENCODER_DIR") or str(home() / "search-encoder")
     os.environ["HELPMESH_SEARCH_ENCODER_DIR"] = encoder_dir
-    os.environ["HELPMESH_HOME"] = tempfile.mkdtemp(prefix="helpmesh-similar-")
+    throwaway = tempfile.mkdtemp(prefix="helpmesh-similar-")
+    atexit.register(shutil.rmtree, throwaway, ignore_errors=True)
+    os.environ["HELPMESH_HOME"] = throwaway
     os.environ.pop("HELPMESH_DATABASE_URL", None)
 
 

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -25,6 +26,9 @@ from helpmesh.search.embeddings import embed_query
 from helpmesh.search.fulltext import TABLE, Scope
 
 CANDIDATES = 100
+# A document sharing no word with the query must be at least this close in meaning to be shown:
+# below it, MiniLM's cosine is what unrelated sentences score (~0.0-0.2).
+MIN_SEMANTIC = 0.25
 DOCUMENT_KINDS = ("article", "topic")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 
@@ -55,7 +59,7 @@ def search(
     text: str,
     *,
     viewer: User | None = None,
-    kinds: list[str] | tuple[str, ...] | None = None,
+    kinds: Sequence[str] | None = None,
     limit: int = 10,
     source: str = "api",
     log: bool = True,
@@ -111,6 +115,8 @@ def _documents(text: str, query, scope: Scope, limit: int) -> list[Hit]:
         )
         for i, row in enumerate(rows)
     ]
+    if not scope.object_ids:
+        evidence = [e for e in evidence if e.lexical_rank or (e.semantic or 0) >= MIN_SEMANTIC]
     by_pk = {row[0]: row for row in rows}
     return [
         _hit(by_pk[item.key], score, item, text) for item, score in ranking.fuse(evidence)[:limit]

@@ -67,7 +67,14 @@ class HnswIndex:
     def __init__(self) -> None:
         from usearch.index import Index
 
-        self.index = Index(ndim=DIMENSIONS, metric="ip", dtype="f32", expansion_search=128)
+        self.index = Index(
+            ndim=DIMENSIONS,
+            metric="ip",
+            dtype="f32",
+            connectivity=32,
+            expansion_add=128,
+            expansion_search=128,
+        )
 
     def upsert(self, keys: np.ndarray, vectors: np.ndarray) -> None:
         present = [k for k in keys.tolist() if self.index.contains(k)]

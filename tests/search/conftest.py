@@ -1,0 +1,33 @@
+"""Search fixtures: a help center of four articles, one per audience and one in a group."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from search_docs import ARTICLES
+
+from helpmesh.search import services, vectors
+from helpmesh.search.documents import Document
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def fresh_vectors():
+    """Each test starts from an empty in-memory vector catalog (the table is the truth)."""
+    vectors.forget()
+    yield
+    vectors.forget()
+
+
+@pytest.fixture
+def help_center(db) -> list[Document]:
+    services.index_documents(ARTICLES)
+    return ARTICLES
+
+
+@pytest.fixture(scope="session")
+def clinc_sample() -> dict:
+    return json.loads((FIXTURES / "clinc_sample.json").read_text())
