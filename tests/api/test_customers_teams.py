@@ -1,4 +1,7 @@
+import json
+
 from helpmesh.conversations.models import Ticket
+from helpmesh.customers.models import Customer
 
 
 def test_customer_crud(personas, api):
@@ -79,3 +82,33 @@ def test_a_taken_team_name_is_a_409_naming_the_field(personas, api):
     taken = api(personas.root).post("/teams", {"name": "TEAM a"})
     assert taken.status_code == 409
     assert (taken.json()["code"], taken.json()["field"]) == ("exists", "name")
+
+
+def test_a_customer_needs_a_name_or_an_identity(personas, api):
+    client = api(personas.anna)
+    before = Customer.objects.count()
+    for body in (5, [], "x", None):
+        response = client.client.post(
+            "/api/v1/customers",
+            json.dumps(body),
+            content_type="application/json",
+            headers=client.headers,
+        )
+        assert response.status_code == 422, body
+    blank = client.post("/customers", {})
+    assert blank.status_code == 400
+    assert (blank.json()["code"], blank.json()["field"]) == ("invalid", "name")
+    assert client.post("/customers", {"name": "   "}).status_code == 400
+    assert Customer.objects.count() == before
+    assert client.post("/customers", {"name": "Carol"}).status_code == 201
+    assert client.post("/customers", {"email": "dan@example.com"}).status_code == 201
+
+
+def test_a_patch_body_must_be_an_object(personas, api):
+    ticket = personas.ticket_for(personas.alice_user, team=personas.team_a)
+    client = api(personas.anna)
+    for path in (f"/tickets/{ticket.pk}", f"/customers/{personas.alice.pk}"):
+        response = client.client.patch(
+            f"/api/v1{path}", "[]", content_type="application/json", headers=client.headers
+        )
+        assert response.status_code == 422, path

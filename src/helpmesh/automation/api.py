@@ -15,6 +15,7 @@ from helpmesh.accounts.models import User
 from helpmesh.api.access import ERRORS, require_admin, require_agent
 from helpmesh.api.errors import ApiError, not_found
 from helpmesh.api.params import Limit
+from helpmesh.api.schemas import BodyIn
 from helpmesh.automation import services
 from helpmesh.automation.models import Macro, Trigger, Webhook, WebhookDelivery
 from helpmesh.conversations import presenters, schemas
@@ -33,7 +34,7 @@ class TriggerIn(Schema):
     actions: list[Any] = []
 
 
-class TriggerPatch(Schema):
+class TriggerPatch(BodyIn):
     name: str | None = None
     event: str | None = None
     position: int | None = None
@@ -60,7 +61,7 @@ class MacroIn(Schema):
     reply: str = ""
 
 
-class MacroPatch(Schema):
+class MacroPatch(BodyIn):
     name: str | None = None
     description: str | None = None
     is_active: bool | None = None
@@ -85,7 +86,7 @@ class WebhookIn(Schema):
     is_active: bool = True
 
 
-class WebhookPatch(Schema):
+class WebhookPatch(BodyIn):
     name: str | None = None
     url: str | None = None
     secret: str | None = None

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
+from helpmesh.api.schemas import BodyIn
+
 
 def _not_blank(value: str) -> str:
     if not value.strip():
@@ -66,7 +68,7 @@ class TicketCreate(Schema):
     attachments: Attachments = []
 
 
-class TicketPatch(Schema):
+class TicketPatch(BodyIn):
     subject: str | None = None
     status: str | None = None
     priority: str | None = None

@@ -12,6 +12,7 @@ from helpmesh.api import idempotency
 from helpmesh.api.access import ERRORS, require_admin, require_agent
 from helpmesh.api.errors import ApiError
 from helpmesh.api.params import IdFilter, Limit, Offset
+from helpmesh.api.schemas import BodyIn
 from helpmesh.customers import services
 from helpmesh.customers.models import Customer, CustomerIdentity, Organization
 
@@ -29,7 +30,7 @@ class IdentityIO(Schema):
 Identities = Annotated[list[IdentityIO], Field(max_length=MAX_IDENTITIES)]
 
 
-class CustomerIn(Schema):
+class CustomerIn(BodyIn):
     name: str = Field("", max_length=200)
     email: str | None = Field(None, max_length=254)
     identities: Identities = []
@@ -39,7 +40,7 @@ class CustomerIn(Schema):
     notes: str = ""
 
 
-class CustomerPatch(Schema):
+class CustomerPatch(BodyIn):
     name: str | None = Field(None, max_length=200)
     organization_id: int | None = None
     language: str | None = None

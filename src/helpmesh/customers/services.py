@@ -63,7 +63,12 @@ def create_customer(
     actor: Any = None,
     **fields: Any,
 ) -> Customer:
-    """Create a profile with its identities; an identity someone else owns is an error."""
+    """Create a profile with its identities; an identity someone else owns is an error.
+
+    A profile names someone: it needs a name, an identity or a login.
+    """
+    if not name.strip() and not identities and user is None:
+        raise CustomerError("a customer needs a name, an email or an identity", field="name")
     now = clock.now()
     identities = [(k, normalize_identity(k, v)) for k, v in (identities or [])]
     if organization is None:
