@@ -19,6 +19,7 @@ from helpmesh.conversations import pipeline
 from helpmesh.conversations.errors import TicketError
 from helpmesh.conversations.models import Channel, Ticket
 from helpmesh.conversations.permissions import visible_messages, visible_tickets
+from helpmesh.portal import deflection
 from helpmesh.portal.forms import ReplyForm, RequestForm
 from helpmesh.web import timeline
 from helpmesh.web.access import current_user
@@ -59,11 +60,18 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def new_request(request: HttpRequest) -> HttpResponse:
     """Submit a request; on success show it."""
+    if request.method == "POST" and "find_answers" in request.POST:
+        # Without JavaScript, "search first" shows the suggestions the typing would have.
+        subject, description = request.POST.get("subject", ""), request.POST.get("description", "")
+        form = RequestForm(initial={"subject": subject, "description": description})
+        found = deflection.suggestions_for(request, subject, description)
+        return render(request, "portal/new.html", {"form": form, **found})
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         receipt = _receive(request, form, subject=data["subject"], body=data["description"])
         if receipt is not None:
+            deflection.submitted_anyway(request, receipt.ticket)
             messages.success(request, "Thanks! We received your request and will reply soon.")
             return redirect("portal:request", ticket_id=receipt.ticket.pk)
     return render(request, "portal/new.html", {"form": form})
