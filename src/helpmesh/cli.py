@@ -18,6 +18,7 @@ from collections.abc import Callable
 from rich.console import Console
 
 from helpmesh.channels.email.cli import add_mail_commands
+from helpmesh.knowledge.cli import add_kb_commands
 from helpmesh.routing.cli import add_model_commands
 from helpmesh.search.cli import add_search_commands, isolate
 from helpmesh.triage.cli import add_triage_commands
@@ -110,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_mail_commands(sub)
     add_model_commands(sub)
     add_triage_commands(sub)
+    add_kb_commands(sub)
     add_search_commands(sub)
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
