@@ -40,6 +40,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "helpmesh.api.middleware.RequestSizeLimit",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -102,6 +103,14 @@ HELPMESH_MAX_MESSAGE_ATTACHMENTS_BYTES = config.env_int(
     "HELPMESH_MAX_MESSAGE_ATTACHMENTS_BYTES", 25 * 1024 * 1024
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = HELPMESH_MAX_MESSAGE_ATTACHMENTS_BYTES * 2
+# What one message may say (characters), and one API request's size (bytes, checked before the
+# body is read). The request default leaves room for a message's attachments in base64 and for
+# a raw mail on the inbound webhook (HELPMESH_EMAIL_MAX_BYTES, 40 MiB).
+HELPMESH_MAX_BODY_CHARS = config.env_int("HELPMESH_MAX_BODY_CHARS", 200_000)
+HELPMESH_MAX_BODY_HTML_CHARS = config.env_int("HELPMESH_MAX_BODY_HTML_CHARS", 1_000_000)
+HELPMESH_MAX_REQUEST_BYTES = config.env_int(
+    "HELPMESH_MAX_REQUEST_BYTES", DATA_UPLOAD_MAX_MEMORY_SIZE
+)
 # Steps that higher layers (triage, routing, SLAs) run after ticket changes: conversations.hooks.
 HELPMESH_TICKET_HOOKS: dict[str, list[str]] = {
     # triage.classify goes first in "received" (it writes intent for the routing rules).

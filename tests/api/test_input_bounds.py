@@ -1,6 +1,12 @@
 """Out-of-range numbers and oversized lists answer 4xx naming the field, never a 500."""
 
+import io
+
 import pytest
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from helpmesh.api.middleware import RequestSizeLimit
 
 TOO_BIG = str(2**63)
 TOO_SMALL = str(-(2**63) - 1)
@@ -83,3 +89,42 @@ def test_customer_identity_lists_are_bounded(personas, api, field):
 def test_a_long_status_list_is_refused(personas, api):
     response = api(personas.anna).get("/tickets", status="open," * 100)
     assert response.status_code == 422 and response.json()["field"] == "status"
+
+
+@pytest.mark.parametrize(
+    ("field", "setting"),
+    [("body", "HELPMESH_MAX_BODY_CHARS"), ("body_html", "HELPMESH_MAX_BODY_HTML_CHARS")],
+)
+def test_message_bodies_are_capped_by_a_setting(personas, api, settings, field, setting):
+    setattr(settings, setting, 20)
+    ticket = personas.ticket_for(personas.alice_user, team=personas.team_a)
+    client = api(personas.anna)
+    fits = client.post(f"/tickets/{ticket.pk}/messages", {"body": "ok", field: "x" * 20})
+    assert fits.status_code == 201
+    over = client.post(f"/tickets/{ticket.pk}/messages", {"body": "ok", field: "x" * 21})
+    assert over.status_code == 422 and over.json()["field"] == field
+    created = client.post(
+        "/tickets", {"body": "ok", "requester_email": "c@example.com", field: "x" * 21}
+    )
+    assert created.status_code == 422 and created.json()["field"] == field
+
+
+def test_an_oversized_api_request_is_a_413_in_the_error_shape(personas, api, settings):
+    settings.HELPMESH_MAX_REQUEST_BYTES = 100
+    response = api(personas.alice_user).post("/tickets", {"body": "x" * 200})
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "too_large"
+    assert api(personas.alice_user).post("/tickets", {"body": "x" * 20}).status_code == 201
+
+
+def test_the_size_check_does_not_read_the_body(settings):
+    class Unreadable(io.RawIOBase):
+        def read(self, *args):
+            raise AssertionError("the body was read")
+
+    settings.HELPMESH_MAX_REQUEST_BYTES = 100
+    request = RequestFactory().generic("POST", "/api/v1/tickets", b"", CONTENT_LENGTH="5000")
+    request.META["wsgi.input"] = Unreadable()
+    response = RequestSizeLimit(lambda r: HttpResponse(r.body))(request)
+    assert response.status_code == 413

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
+from django.conf import settings
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
@@ -17,8 +19,26 @@ def _not_blank(value: str) -> str:
     return value
 
 
+def _at_most(setting: str) -> Callable[[str], str]:
+    """A check that a text is no longer than the ``setting`` (read when checked, not imported)."""
+
+    def check(value: str) -> str:
+        limit = getattr(settings, setting)
+        if len(value) > limit:
+            raise ValueError(f"must be at most {limit} characters ({setting})")
+        return value
+
+    return check
+
+
 # What someone wrote: required, not only white space, and of a size a person could type.
-Body = Annotated[str, Field(min_length=1, max_length=200_000), AfterValidator(_not_blank)]
+Body = Annotated[
+    str,
+    Field(min_length=1),
+    AfterValidator(_not_blank),
+    AfterValidator(_at_most("HELPMESH_MAX_BODY_CHARS")),
+]
+Html = Annotated[str, AfterValidator(_at_most("HELPMESH_MAX_BODY_HTML_CHARS"))]
 
 # Lists are bounded before any service sees them: one request must not become a query with
 # more variables than the database takes (SQLite: 32,766) or a transaction holding the lock.
@@ -56,7 +76,7 @@ class PersonOut(Schema):
 class TicketCreate(Schema):
     subject: str = Field("", max_length=250)
     body: Body
-    body_html: str = ""
+    body_html: Html = ""
     # Agents creating a ticket for a customer say who the requester is.
     requester_email: str | None = None
     requester_name: str = ""
@@ -108,7 +128,7 @@ class TicketPage(Schema):
 
 class MessageCreate(Schema):
     body: Body
-    body_html: str = ""
+    body_html: Html = ""
     internal: bool = False
     attachments: Attachments = []
 
