@@ -130,3 +130,18 @@ def test_agents_see_a_pointer_to_the_inbox_not_requests(client, personas):
     response = client.get("/portal/")
     assert response.context["recent"] == []
     assert "signed in as an agent" in response.content.decode()
+
+
+def test_my_requests_are_listed_a_page_at_a_time(client, personas):
+    for n in range(55):
+        personas.ticket_for(personas.alice_user, subject=f"Request {n:02}")
+    client.force_login(personas.alice_user)
+    first = client.get("/portal/requests/").content.decode()
+    second = client.get("/portal/requests/?page=2").content.decode()
+    subjects = [f"Request {n:02}" for n in range(55)]
+    on_first = {s for s in subjects if s in first}
+    on_second = {s for s in subjects if s in second}
+    assert len(on_first) == 50 and len(on_second) == 5 and not on_first & on_second
+    assert 'href="?page=2"' in first and 'href="?page=1"' in second
+    assert 'href="?page=3"' not in second
+    assert "Request" in client.get("/portal/requests/?page=abc").content.decode()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -51,9 +52,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def request_list(request: HttpRequest) -> HttpResponse:
-    """All of my requests, most recently updated first."""
-    rows = list(my_requests(current_user(request))[:PAGE_SIZE])
-    return render(request, "portal/requests.html", {"requests": rows})
+    """All of my requests, most recently updated first, a page at a time (``?page=2``)."""
+    pages = Paginator(my_requests(current_user(request)), PAGE_SIZE)
+    page = pages.get_page(request.GET.get("page"))  # a bad or too-high number: the nearest page
+    return render(request, "portal/requests.html", {"requests": page.object_list, "page": page})
 
 
 @require_http_methods(["GET", "POST"])
