@@ -114,12 +114,17 @@ HELPMESH_MAX_REQUEST_BYTES = config.env_int(
 # Steps that higher layers (triage, routing, SLAs) run after ticket changes: conversations.hooks.
 HELPMESH_TICKET_HOOKS: dict[str, list[str]] = {
     # triage.classify goes first in "received" (it writes intent for the routing rules).
+    # bot.answer_first goes before routing: its verdict decides what the self_service layer does.
     "received": [
         "helpmesh.triage.steps.classify",
+        "helpmesh.bot.steps.answer_first",
         "helpmesh.routing.steps.route",
         "helpmesh.automation.steps.on_received",
     ],
-    "message_added": ["helpmesh.routing.steps.track_message"],
+    "message_added": [
+        "helpmesh.routing.steps.track_message",
+        "helpmesh.bot.steps.customer_wrote",
+    ],
     "updated": [
         "helpmesh.routing.steps.track_update",
         "helpmesh.automation.steps.on_updated",
@@ -127,6 +132,18 @@ HELPMESH_TICKET_HOOKS: dict[str, list[str]] = {
     ],
 }
 HELPMESH_SUPPORT_ADDRESS = config.env("HELPMESH_SUPPORT_ADDRESS", "support@example.com")
+# The answer bot (docs/bot.md): below these confidences it hands off (calibrated defaults:
+# bench/bot_calibrate.py); questions touching these topics always go to a person.
+HELPMESH_BOT_MIN_CONFIDENCE = float(config.env("HELPMESH_BOT_MIN_CONFIDENCE", "0.5") or 0.5)
+HELPMESH_BOT_MIN_LEXICAL_CONFIDENCE = float(
+    config.env("HELPMESH_BOT_MIN_LEXICAL_CONFIDENCE", "0.5") or 0.5
+)
+_NEVER_AUTOMATE = "billing dispute,chargeback,legal,cancel contract"
+HELPMESH_BOT_NEVER_AUTOMATE = [
+    t.strip()
+    for t in (config.env("HELPMESH_BOT_NEVER_AUTOMATE", _NEVER_AUTOMATE) or "").split(",")
+    if t.strip()
+]
 # Periodic work the worker enqueues ({task path: seconds}; core.scheduler). The tasks claim rows,
 # so running several schedulers is safe.
 HELPMESH_PERIODIC_TASKS: dict[str, float] = {

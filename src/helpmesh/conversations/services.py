@@ -132,11 +132,14 @@ def add_message(
     author_customer: Customer | None = None,
     internal: bool = False,
     at: datetime | None = None,
+    staff_response: bool = True,
 ) -> Message:
     """Append a reply or an internal note and move the status the way a support desk expects.
 
     A customer writing back reopens a solved or pending ticket; an agent's first public reply
-    stamps the first response and takes a new ticket to open.
+    stamps the first response and takes a new ticket to open. ``staff_response=False``: a
+    system's public reply that answers for no one on staff (the answer bot, docs/bot.md): the
+    customer sees it, but it stamps no first response and leaves the status as it is.
     """
     from helpmesh.conversations import tasks
 
@@ -173,7 +176,9 @@ def add_message(
         )
         files.store(created, message.attachments)
         before = locked.status
-        _apply_message(locked, by_agent=by_agent, internal=internal, at=now, text=text)
+        _apply_message(
+            locked, by_agent=by_agent, internal=internal, at=now, text=text, staff=staff_response
+        )
         audit.record(
             "message.added",
             "ticket",
@@ -196,12 +201,15 @@ def add_message(
 
 
 def _apply_message(
-    ticket: Ticket, *, by_agent: bool, internal: bool, at: datetime, text: str
+    ticket: Ticket, *, by_agent: bool, internal: bool, at: datetime, text: str, staff: bool = True
 ) -> None:
     updates: dict[str, Any] = {"updated_at": at, "message_count": F("message_count") + 1}
     if not internal:
         updates["search_text"] = search.appended(ticket.search_text, text)
-    if by_agent and not internal:
+    if by_agent and not internal and not staff:
+        updates["last_agent_message_at"] = at
+        new_status = ticket.status
+    elif by_agent and not internal:
         updates["last_agent_message_at"] = at
         if ticket.first_response_at is None:
             updates["first_response_at"] = at
