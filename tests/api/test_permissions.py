@@ -1,6 +1,7 @@
 """Who sees what, as sentences: customers see their own, agents their teams', admins all."""
 
 import pytest
+from django.test import Client
 
 
 @pytest.fixture
@@ -101,3 +102,37 @@ def test_only_agents_see_customers_teams_and_tags(personas, api):
     for path in ("/customers", "/teams", "/tags"):
         assert alice.get(path).status_code == 403, path
         assert api(personas.anna).get(path).status_code == 200, path
+
+
+def test_anonymous_writes_are_401_not_a_csrf_failure(db):
+    browser = Client(enforce_csrf_checks=True)
+    for method, path in (("post", "/tickets"), ("patch", "/tickets/1"), ("delete", "/customers/1")):
+        response = getattr(browser, method)(
+            f"/api/v1{path}", {"body": "hi"}, content_type="application/json"
+        )
+        assert response.status_code == 401, method
+        assert response.json()["code"] == "unauthorized"
+    bad_token = browser.post(
+        "/api/v1/tickets",
+        {"body": "hi"},
+        content_type="application/json",
+        headers={"Authorization": "Bearer hm_nope"},
+    )
+    assert bad_token.status_code == 401
+
+
+def test_a_signed_in_browser_still_needs_the_csrf_token(personas):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(personas.alice_user)
+    forged = browser.post("/api/v1/tickets", {"body": "hi"}, content_type="application/json")
+    assert forged.status_code == 403
+    browser.get("/portal/")  # sets the CSRF cookie, as the web UI does
+    token = browser.cookies["csrftoken"].value
+    sent = browser.post(
+        "/api/v1/tickets",
+        {"body": "hi"},
+        content_type="application/json",
+        headers={"X-CSRFToken": token},
+    )
+    assert sent.status_code == 201
+    assert browser.get("/api/v1/me").json()["email"] == "alice@example.com"

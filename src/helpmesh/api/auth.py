@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from helpmesh.accounts.services import user_for_token
 
@@ -18,7 +18,21 @@ class BearerToken(HttpBearer):
         return user
 
 
-AUTH = [BearerToken(), django_auth]
+class SignedInSession(SessionAuth):
+    """The web UI's session cookie, CSRF-checked when it signs someone in.
+
+    Ninja's ``django_auth`` checks CSRF first, so a request with no session and no token got 403
+    "CSRF check Failed" where it should get 401. An anonymous session has nothing to forge.
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None  # authenticate() answers None: on to 401
+        return super()._get_key(request)
+
+
+AUTH = [BearerToken(), SignedInSession()]
 
 
 def _anonymous(request: HttpRequest) -> bool:
