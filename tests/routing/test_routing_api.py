@@ -41,6 +41,12 @@ def test_agents_set_their_own_presence_and_capacity(personas, api):
     assert api(personas.alice_user).post("/me/presence", {"status": "online"}).status_code == 403
 
 
+def test_customers_have_no_presence_to_read(personas, api):
+    response = api(personas.alice_user).get("/me/presence")
+    assert response.status_code == 403 and response.json()["code"] == "forbidden"
+    assert api(personas.anna).get("/me/presence").json()["status"] == "offline"
+
+
 def test_only_admins_read_and_apply_the_model_with_errors_naming_the_key(personas, api):
     doc = {
         "models": [

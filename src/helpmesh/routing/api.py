@@ -106,7 +106,9 @@ def escalate(request: HttpRequest, ticket_id: int, payload: EscalateIn) -> Any:
 
 @router.get("/me/presence", response={200: PresenceOut, **ERRORS})
 def my_presence(request: HttpRequest) -> Any:
-    presence = AgentPresence.objects.filter(agent_id=request.user.pk).first()
+    """The agent's own status and capacity (customers have no presence: 403)."""
+    user = require_agent(request, "presence is for agents")
+    presence = AgentPresence.objects.filter(agent_id=user.pk).first()
     if presence is None:
         return {"status": "offline", "capacity": {}, "default_capacity": 20}
     return presence
