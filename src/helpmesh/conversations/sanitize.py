@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urlsplit
 
 import nh3
 
@@ -61,7 +62,21 @@ def clean_html(markup: str) -> str:
         url_schemes={"http", "https", "mailto", "cid"},
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
+        attribute_filter=_safe_data_url,
     )
+
+
+# Browsers drop these from a URL before reading its scheme: "java\tscript:" is "javascript:".
+_IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]")
+
+
+def _safe_data_url(tag: str, attribute: str, value: str) -> str | None:
+    # nh3 checks url_schemes on href and src only; a data-* URL (the held-back image) is
+    # loaded by our own script later, so it keeps http(s) and relative URLs and nothing else.
+    if not attribute.startswith("data-"):
+        return value
+    scheme = urlsplit(_IGNORED_IN_URLS.sub("", value)).scheme.lower()
+    return value if scheme in ("", "http", "https") else None
 
 
 def _move_img_src_aside(markup: str) -> str:
