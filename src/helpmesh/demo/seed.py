@@ -25,7 +25,7 @@ from helpmesh.conversations.models import Channel, Priority, Status, Ticket
 from helpmesh.core import audit, clock
 from helpmesh.customers import services as customers
 from helpmesh.customers.models import Customer, IdentityKind
-from helpmesh.demo import catalog, support_model
+from helpmesh.demo import catalog, knowledge, support_model
 from helpmesh.routing import services as routing
 
 PASSWORD = "demo"  # noqa: S105 - the documented demo password
@@ -72,6 +72,7 @@ def seed(
         agents = _agents(teams)
         people = _customers(rng, customer_count)
         support_model.apply()  # before any ticket: every ticket is routed and gets SLA clocks
+        knowledge.seed()  # the help center: categories and articles, published and indexed
     prefetch_related_objects(people, "identities")  # their addresses, read once per ticket
     # Tickets arrive in the order they were opened, so routing sees each one's load at its time.
     offsets = sorted(rng.randint(0, days * 86400 - 3600) for _ in range(tickets))

@@ -29,7 +29,7 @@ import yaml
 from django.utils.text import slugify
 
 from helpmesh.core import audit
-from helpmesh.knowledge import services
+from helpmesh.knowledge import indexing, services
 from helpmesh.knowledge.errors import KnowledgeError
 from helpmesh.knowledge.models import Article, Section
 
@@ -127,7 +127,13 @@ def _key_lines(lines: list[str]) -> dict[str, int]:
 
 
 def import_folder(folder: Path, step: Step | None = None) -> Report:
-    """Import every ``*.md`` file under ``folder``: originals, then translations, then links."""
+    """Import every ``*.md`` file under ``folder``: originals, then translations, then links.
+    The search index is updated once at the end, in one batch."""
+    with indexing.batched():
+        return _import(folder, step)
+
+
+def _import(folder: Path, step: Step | None) -> Report:
     report = Report()
     entries: list[Entry] = []
     for path in sorted(folder.rglob("*.md")):
