@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
+    "ninja",  # Swagger UI from its own static files (without it, /api/v1/docs loads a CDN)
     "django_tasks",
     "django_tasks_db",
     "helpmesh.core",

@@ -1,6 +1,7 @@
 """The ticket API contract: create, list with filters and cursors, update, messages."""
 
 import base64
+import re
 
 from helpmesh.conversations.models import Ticket
 from helpmesh.core.models import AuditEvent
@@ -267,3 +268,14 @@ def test_a_customer_create_is_nine_statements(personas, api, settings):
     statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
     expected = 7 if connection.vendor == "postgresql" else 8  # SQLite: audit in three
     assert len(statements) == expected, "\n".join(statements)
+
+
+def test_the_docs_page_loads_nothing_from_another_host(db, client):
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "swagger-ui-bundle.js" in html
+    assert not re.findall(r"""(?:src|href)=["'](?:https?:)?//""", html)
+    assert '"validatorUrl": null' in html
+    for asset in re.findall(r"""(?:src|href)=["'](/static/[^"']+)""", html):
+        assert client.get(asset).status_code == 200, asset

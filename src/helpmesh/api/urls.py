@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 
 from helpmesh import __version__
 from helpmesh.accounts.api import router as accounts_router
@@ -24,6 +24,9 @@ api = NinjaAPI(
     "send `Authorization: Bearer <token>`.",
     auth=AUTH,
     urls_namespace="api",
+    # Served from ninja's static files ("ninja" in INSTALLED_APPS); no validator badge either,
+    # which Swagger UI would fetch from validator.swagger.io.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 errors.install(api)
 api.add_router("", accounts_router)
