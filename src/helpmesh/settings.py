@@ -135,9 +135,9 @@ HELPMESH_TICKET_HOOKS: dict[str, list[str]] = {
 HELPMESH_SUPPORT_ADDRESS = config.env("HELPMESH_SUPPORT_ADDRESS", "support@example.com")
 # The answer bot (docs/bot.md): below these confidences it hands off (calibrated defaults:
 # bench/bot_calibrate.py); questions touching these topics always go to a person.
-HELPMESH_BOT_MIN_CONFIDENCE = float(config.env("HELPMESH_BOT_MIN_CONFIDENCE", "0.5") or 0.5)
+HELPMESH_BOT_MIN_CONFIDENCE = float(config.env("HELPMESH_BOT_MIN_CONFIDENCE", "0.35") or 0.35)
 HELPMESH_BOT_MIN_LEXICAL_CONFIDENCE = float(
-    config.env("HELPMESH_BOT_MIN_LEXICAL_CONFIDENCE", "0.5") or 0.5
+    config.env("HELPMESH_BOT_MIN_LEXICAL_CONFIDENCE", "0.54") or 0.54
 )
 _NEVER_AUTOMATE = "billing dispute,chargeback,legal,cancel contract"
 HELPMESH_BOT_NEVER_AUTOMATE = [

@@ -19,7 +19,7 @@ def test_no_hands_the_whole_exchange_to_staff(api, personas, bot_desk, monday_9a
 
     clock.advance(timedelta(minutes=5))
     again = alice.post(
-        "/bot/ask", {"question": "Where do I find my invoices?", "conversation_id": cid}
+        "/bot/ask", {"question": "Where do I download my invoices?", "conversation_id": cid}
     )
     assert again.json()["sources"][0]["title"] == "Download your invoices"
 
@@ -40,7 +40,7 @@ def test_no_hands_the_whole_exchange_to_staff(api, personas, bot_desk, monday_9a
     assert lines[0] == "Customer: How do I reset my password?"
     assert lines[1].startswith("Bot: To reset your password")
     assert lines[1].endswith("(source: Reset your password /help/articles/1-reset-your-password)")
-    assert lines[2] == "Customer: Where do I find my invoices?"
+    assert lines[2] == "Customer: Where do I download my invoices?"
     assert lines[-1] == "Customer: No, I still need help."
 
     # Routing ran through the support model: the self-service line, then the staff layers.
