@@ -1,7 +1,11 @@
 """The demo seeds a realistic desk once, through the real services."""
 
+import os
+
 from django.contrib.auth import authenticate
 
+from helpmesh import cli
+from helpmesh.conversations import services, tasks
 from helpmesh.conversations.models import Message, Status, Ticket
 from helpmesh.core import clock
 from helpmesh.core.audit import ChainProblem, verify_chain
@@ -60,3 +64,29 @@ def test_older_history_is_filed_straight_into_teams(db):
     assert old.exists() and routed  # both kinds exist over 90 days
     assert not old.filter(team=None).exists()
     assert all(t.created_at < clock.now() - seed.ROUTED_HISTORY for t in old)
+
+
+def test_the_demo_links_its_emails_to_its_own_port(monkeypatch):
+    monkeypatch.setenv("HELPMESH_BASE_URL", "unset below; monkeypatch restores the original")
+    for argv, expected in (
+        (["demo", "--port", "8123"], "http://127.0.0.1:8123"),
+        (["demo", "--port", "8124", "--host", "::"], "http://127.0.0.1:8124"),
+        (["demo", "--port", "8125", "--host", "::1"], "http://[::1]:8125"),
+    ):
+        monkeypatch.delenv("HELPMESH_BASE_URL")
+        args = cli.build_parser().parse_args(argv)
+        args.prepare(args)
+        assert os.environ["HELPMESH_BASE_URL"] == expected
+    monkeypatch.setenv("HELPMESH_BASE_URL", "https://help.example.com")
+    args.prepare(args)
+    assert os.environ["HELPMESH_BASE_URL"] == "https://help.example.com"  # an operator's choice
+
+
+def test_reply_emails_link_to_the_base_url(personas, settings, mailoutbox):
+    settings.BASE_URL = "http://127.0.0.1:8123"
+    ticket = personas.ticket_for(personas.alice_user)
+    reply = services.add_message(
+        ticket, services.NewMessage("On it."), channel="web", author_user=personas.anna
+    )
+    tasks.notify_requester_of_reply.call(reply.pk)
+    assert f"http://127.0.0.1:8123/portal/requests/{ticket.pk}/" in mailoutbox[-1].body

@@ -53,6 +53,16 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def demo_base_url(args: argparse.Namespace) -> None:
+    """Links in the demo's emails point at the demo's own port (unless HELPMESH_BASE_URL is set).
+
+    Runs before Django reads its settings, which take BASE_URL from the environment.
+    """
+    host = "127.0.0.1" if args.host in ("", "0.0.0.0", "::") else args.host  # noqa: S104
+    host = f"[{host}]" if ":" in host else host
+    os.environ.setdefault("HELPMESH_BASE_URL", f"http://{host}:{args.port}")
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from helpmesh.demo import runner
 
@@ -91,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--no-seed", action="store_true", help="do not seed demo data")
-    demo.set_defaults(func=cmd_demo)
+    demo.set_defaults(func=cmd_demo, prepare=demo_base_url)
     serve = sub.add_parser("serve", help="production web server")
     serve.add_argument("--port", type=int, default=int(os.environ.get("HELPMESH_PORT", "8000")))
     serve.add_argument("--host", default=os.environ.get("HELPMESH_BIND", "127.0.0.1"))
@@ -123,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "isolated", False):
         isolate()  # a command that must not touch the configured database
+    if prepare := getattr(args, "prepare", None):
+        prepare(args)  # environment a command sets for itself before the settings are read
     _setup()
     func: Callable[[argparse.Namespace], int] = args.func
     return func(args)
