@@ -83,3 +83,18 @@ def test_a_portal_request_answered_from_the_inbox(live_server, personas, browser
     assert "I refunded the duplicate charge" in reply.inner_text()
     assert "Support team" in reply.inner_text()
     alice.screenshot(path=str(SHOTS / "helpmesh-portal-request.png"), full_page=True)
+
+
+@pytest.mark.parametrize(
+    ("email", "path"), [("anna@example.com", "/inbox/"), ("alice@example.com", "/portal/")]
+)
+def test_the_header_fits_a_390_px_phone(live_server, personas, browser, email, path) -> None:
+    phone = browser.new_context(viewport={"width": 390, "height": 844})
+    page = phone.new_page()
+    sign_in(page, live_server.url, email)
+    page.wait_for_url(f"{live_server.url}{path}")
+    page.screenshot(path=str(SHOTS / f"helpmesh-390-{path.strip('/')}.png"))
+    sign_out = page.locator("button:has-text('Sign out')").bounding_box()
+    assert sign_out is not None and sign_out["x"] >= 0 and sign_out["x"] + sign_out["width"] <= 390
+    header_width = page.evaluate("document.querySelector('.topbar').scrollWidth")
+    assert header_width <= 390
