@@ -26,8 +26,8 @@ def test_train_predict_evaluate_round_trip(tmp_path: Path, capsys) -> None:
         main(["triage", "predict", "--model", str(folder), "--data", test, "--out", str(out)]) == 0
     )
     rows = _rows(out)
-    assert list(rows[0]) == ["text", "label", "confidence"]
-    assert len(rows) == 80 and all(0 < float(r["confidence"]) <= 1 for r in rows)
+    assert list(rows[0]) == ["text", "category", "predicted_label", "predicted_confidence"]
+    assert len(rows) == 80 and all(0 < float(r["predicted_confidence"]) <= 1 for r in rows)
     capsys.readouterr()
     assert main(["triage", "evaluate", "--model", str(folder), "--data", test]) == 0
     printed = capsys.readouterr().out
@@ -54,8 +54,36 @@ def test_custom_columns_and_the_out_of_scope_label(tmp_path: Path) -> None:
         main(["triage", "predict", "--model", str(folder), "--data", str(query), "--out", str(out)])
         == 0
     )
-    labels = [r["label"] for r in _rows(out)]
+    labels = [r["predicted_label"] for r in _rows(out)]
     assert labels[0] == "none" and labels[1] != "none"
+
+
+def test_predict_never_overwrites_an_input_column(tmp_path: Path) -> None:
+    folder, out = tmp_path / "model", tmp_path / "out.csv"
+    train = ["triage", "train", "--data", str(FIXTURES / "banking_train.csv")]
+    assert main([*train, "--model", str(folder), "--backend", "lexical"]) == 0
+    query = tmp_path / "query.csv"
+    query.write_text(
+        "id,text,label,predicted_label\n"
+        "7,my card has still not arrived,mine,earlier run\n"
+        "8,what is the exchange rate,theirs,earlier run\n"
+    )
+    command = ["triage", "predict", "--model", str(folder), "--data", str(query)]
+    assert main([*command, "--out", str(out)]) == 0
+    rows = _rows(out)
+    assert list(rows[0]) == [
+        "id",
+        "text",
+        "label",
+        "predicted_label",
+        "predicted_label_2",
+        "predicted_confidence",
+    ]
+    assert [(r["id"], r["label"], r["predicted_label"]) for r in rows] == [
+        ("7", "mine", "earlier run"),
+        ("8", "theirs", "earlier run"),
+    ]
+    assert all(r["predicted_label_2"] and float(r["predicted_confidence"]) > 0 for r in rows)
 
 
 def test_a_missing_label_column_is_a_clear_error(tmp_path: Path, capsys) -> None:

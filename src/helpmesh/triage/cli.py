@@ -120,7 +120,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
     predictions = _predict_in_batches(model, examples.texts)
     data.write_predictions(
         args.out,
-        examples.texts,
+        args.data,
         [p.label for p in predictions],
         [p.confidence for p in predictions],
     )

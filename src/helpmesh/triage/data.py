@@ -61,11 +61,27 @@ def read_examples(
 
 
 def write_predictions(
-    path: str | Path, texts: Sequence[str], labels: Sequence[str], confidences: Sequence[float]
+    path: str | Path, source: str | Path, labels: Sequence[str], confidences: Sequence[float]
 ) -> None:
-    """Write ``text,label,confidence`` rows (confidence rounded to 4 places)."""
+    """Every row of ``source`` with its prediction added (confidence rounded to 4 places).
+
+    The new columns are ``predicted_label`` and ``predicted_confidence``, suffixed ``_2``, ``_3``...
+    when the input has them already: no input column (a true ``label``, say) is ever overwritten.
+    """
+    header, rows = _open_rows(Path(source))
+    label_column = free_column(header, "predicted_label")
+    confidence_column = free_column([*header, label_column], "predicted_confidence")
     with Path(path).open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["text", "label", "confidence"])
-        for text, label, confidence in zip(texts, labels, confidences, strict=True):
-            writer.writerow([text, label, f"{confidence:.4f}"])
+        fields = [*header, label_column, confidence_column]
+        writer = csv.DictWriter(handle, fields, extrasaction="ignore")  # drops unnamed extras
+        writer.writeheader()
+        for row, label, confidence in zip(rows, labels, confidences, strict=True):
+            writer.writerow({**row, label_column: label, confidence_column: f"{confidence:.4f}"})
+
+
+def free_column(header: Sequence[str], name: str) -> str:
+    """``name``, or ``name_2``, ``name_3``... if ``header`` already has it."""
+    taken, candidate, n = set(header), name, 2
+    while candidate in taken:
+        candidate, n = f"{name}_{n}", n + 1
+    return candidate
