@@ -25,7 +25,7 @@ from helpmesh.conversations.models import Channel, Priority, Status, Ticket
 from helpmesh.core import audit, clock
 from helpmesh.customers import services as customers
 from helpmesh.customers.models import Customer, IdentityKind
-from helpmesh.demo import catalog, knowledge, support_model
+from helpmesh.demo import bot, catalog, knowledge, support_model
 from helpmesh.routing import services as routing
 
 PASSWORD = "demo"  # noqa: S105 - the documented demo password
@@ -84,6 +84,7 @@ def seed(
                 made += 1
                 if progress:
                     progress(1)
+    bot.seed(start, days, people, count=tickets // 50)  # the answer bot's history (2%)
     return {
         "teams": len(teams),
         "agents": len({a.pk for members in agents.values() for a in members}),
