@@ -54,7 +54,11 @@ class ExactIndex:
         if not len(self.keys):
             return []
         scores = self.vectors @ query
-        top = np.argsort(-scores, kind="stable")[:count]
+        if count < len(scores):  # partition first: a full sort of 100k scores costs ~8 ms
+            part = np.argpartition(-scores, count)[:count]
+            top = part[np.argsort(-scores[part], kind="stable")]
+        else:
+            top = np.argsort(-scores, kind="stable")
         return [(int(self.keys[i]), float(scores[i])) for i in top]
 
     def __len__(self) -> int:
@@ -80,7 +84,8 @@ class HnswIndex:
         present = [k for k in keys.tolist() if self.index.contains(k)]
         if present:
             self.index.remove(present)
-        self.index.add(keys, vectors.astype(np.float32), threads=1)
+        # All cores: building is the slow part (a first search in a process loads every vector).
+        self.index.add(keys, vectors.astype(np.float32), threads=0)
 
     def search(self, query: np.ndarray, count: int) -> list[tuple[int, float]]:
         if not len(self.index):
