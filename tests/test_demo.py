@@ -1,5 +1,6 @@
 """The demo seeds a realistic desk once, through the real services."""
 
+import logging
 import os
 
 from django.contrib.auth import authenticate
@@ -90,3 +91,14 @@ def test_reply_emails_link_to_the_base_url(personas, settings, mailoutbox):
     )
     tasks.notify_requester_of_reply.call(reply.pk)
     assert f"http://127.0.0.1:8123/portal/requests/{ticket.pk}/" in mailoutbox[-1].body
+
+
+def test_a_sent_reply_notification_is_not_console_news(personas, caplog):
+    ticket = personas.ticket_for(personas.alice_user)
+    reply = services.add_message(
+        ticket, services.NewMessage("On it."), channel="web", author_user=personas.anna
+    )
+    caplog.set_level(logging.DEBUG, logger="helpmesh")
+    assert tasks.notify_requester_of_reply.call(reply.pk) == "sent"
+    sent = [r for r in caplog.records if "sent reply notification" in r.getMessage()]
+    assert [r.levelno for r in sent] == [logging.DEBUG]
