@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from helpmesh.web import health
+from helpmesh.web import favicon, health
 from helpmesh.web.views import attachments, auth, inbox, ticket
 
 app_name = "web"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", favicon.favicon, name="favicon"),
     path("", auth.home, name="home"),
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
