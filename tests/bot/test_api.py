@@ -134,3 +134,20 @@ def test_yes_credits_the_bot_and_stats_count_it(api, personas, kb):
     assert stats["conversations"] == 3 and stats["answered"] == 2 and stats["resolved"] == 1
     assert stats["handed_off_by_reason"] == {"asked_for_human": 1, "not_solved": 1}
     assert stats["handed_off"] == 2 and stats["resolution_rate"] == pytest.approx(1 / 3, 0.01)
+
+
+def test_the_search_log_learns_how_each_bot_search_ended(api, personas, kb):
+    from helpmesh.search.models import SearchQuery
+
+    alice = api(personas.alice_user)
+    yes = alice.post("/bot/ask", {"question": "Reset my password"}).json()
+    no = alice.post("/bot/ask", {"question": "Download invoices"}).json()
+    alice.post(f"/bot/conversations/{yes['conversation_id']}/feedback", {"solved": True})
+    handed = alice.post(f"/bot/conversations/{no['conversation_id']}/feedback", {"solved": False})
+
+    outcomes = dict(SearchQuery.objects.filter(source="bot").values_list("text", "outcome"))
+    assert outcomes == {"Reset my password": "deflected", "Download invoices": "ticket"}
+    ticket_id = SearchQuery.objects.get(outcome="ticket").ticket_id
+    assert ticket_id == handed.json()["ticket_id"]
+    again = alice.post(f"/bot/conversations/{no['conversation_id']}/feedback", {"solved": True})
+    assert again.json()["reason"] == "not_solved"  # staff have it: a late "yes" changes nothing

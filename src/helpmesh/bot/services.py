@@ -164,17 +164,18 @@ def feedback(conversation: BotConversation, *, solved: bool, email: str = "") ->
         if email and not conversation.email:
             conversation.email = email
             conversation.save(update_fields=["email"])
+        if conversation.status == Status.HANDED_OFF:  # staff have it; their answer counts now
+            reason = conversation.handoff_reason
+            return Reply(conversation, reason=reason, ticket=conversation.ticket)
         if solved:
             add_turn(conversation, Role.CUSTOMER, "Yes, this solved it.")
             _set_status(conversation, Status.RESOLVED, ended=True)
+            _search_outcome(conversation, "deflected")
             if conversation.ticket_id and conversation.ticket:
                 from helpmesh.bot import steps
 
                 steps.resolve(conversation.ticket)
             return Reply(conversation, reason="resolved", ticket=conversation.ticket)
-        if conversation.status == Status.HANDED_OFF:
-            reason = conversation.handoff_reason
-            return Reply(conversation, reason=reason, ticket=conversation.ticket)
         if not reachable(conversation):
             raise BotError(
                 "leave an email address so our team can answer you", field="email", code="required"
@@ -203,6 +204,7 @@ def hand_off(conversation: BotConversation, reason: str) -> Ticket:
         conversation.handoff_reason = reason
         conversation.transcribed_until = max([t.pk for t in turns], default=0)
         _set_status(conversation, Status.HANDED_OFF, ended=True)
+        _search_outcome(conversation, "ticket", ticket)
         audit.record(
             "bot.handed_off",
             "ticket",
@@ -315,6 +317,21 @@ def requester_sender(ticket: Ticket) -> pipeline.Sender:
     if identity is None:
         raise BotError("the requester has no address", field="email", code="required")
     return pipeline.Sender(identity.kind, identity.value, requester.name)
+
+
+def _search_outcome(
+    conversation: BotConversation, outcome: str, ticket: Ticket | None = None
+) -> None:
+    """Tell the search log how the bot's last search ended (the content-gap report reads it)."""
+    from helpmesh.search import services as search
+
+    query_id = (
+        conversation.turns.filter(role=Role.BOT, query_id__isnull=False)
+        .values_list("query_id", flat=True)
+        .last()
+    )
+    if query_id is not None:
+        search.record_outcome(query_id, outcome, viewer=conversation.user, ticket=ticket)
 
 
 def _set_status(conversation: BotConversation, status: str, *, ended: bool = False) -> None:
