@@ -155,10 +155,11 @@ HELPMESH_PERIODIC_TASKS: dict[str, float] = {
     "helpmesh.triage.tasks.retrain": 86400,  # skips while the model is younger than 20 h
 }
 # Search (docs/search.md): "off" makes it lexical only even with the ml extra; the exported
-# encoder's folder; the vector index ("usearch", or "exact" numpy brute force).
+# encoder's folder; the vector index ("auto": exact below 20k documents, usearch above;
+# "usearch"; "exact" numpy brute force).
 HELPMESH_SEARCH_SEMANTIC = config.env("HELPMESH_SEARCH_SEMANTIC", "auto")
 HELPMESH_SEARCH_ENCODER_DIR = config.env("HELPMESH_SEARCH_ENCODER_DIR", "")
-HELPMESH_SEARCH_VECTOR_INDEX = config.env("HELPMESH_SEARCH_VECTOR_INDEX", "usearch")
+HELPMESH_SEARCH_VECTOR_INDEX = config.env("HELPMESH_SEARCH_VECTOR_INDEX", "auto")
 # How long configuration read on every ticket may be cached per process (core.config_cache).
 HELPMESH_CONFIG_CACHE_SECONDS = config.env_int("HELPMESH_CONFIG_CACHE_SECONDS", 5)
 # Functions yielding every search.documents.Document of a source, for `helpmesh search reindex`.

@@ -99,9 +99,18 @@ class HnswIndex:
         return len(self.index)
 
 
-def new_index() -> VectorIndex:
-    kind = getattr(settings, "HELPMESH_SEARCH_VECTOR_INDEX", "usearch")
-    return ExactIndex() if kind == "exact" else HnswIndex()
+# Below this many documents in one index, exact search is fast enough and needs no build; HNSW
+# answers in ~3 ms at any size but takes minutes to build 100k vectors (docs/adr/0026).
+HNSW_FROM = 20_000
+
+
+def new_index(expected: int = 0) -> VectorIndex:
+    """The index for ``expected`` vectors: ``HELPMESH_SEARCH_VECTOR_INDEX`` is ``auto`` (exact
+    below HNSW_FROM, usearch above), ``usearch`` or ``exact``."""
+    kind = getattr(settings, "HELPMESH_SEARCH_VECTOR_INDEX", "auto")
+    if kind == "exact" or (kind == "auto" and expected < HNSW_FROM):
+        return ExactIndex()
+    return HnswIndex()
 
 
 class Catalog:
@@ -149,7 +158,7 @@ class Catalog:
             if vectors is not None:
                 by_index.setdefault((audience, group), []).append((pk, combine(vectors)))
         for key, entries in by_index.items():
-            index = self.indexes.setdefault(key, new_index())
+            index = self.indexes.get(key) or self.indexes.setdefault(key, new_index(len(entries)))
             keys = np.array([pk for pk, _ in entries], dtype=np.int64)
             index.upsert(keys, np.vstack([v for _, v in entries]))
 
