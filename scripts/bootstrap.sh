@@ -23,10 +23,12 @@ if [[ ! -x .venv/bin/python ]]; then
   echo "==> creating .venv with $PYTHON"
   "$PYTHON" -m venv .venv || { echo "python venv failed: apt-get install python3-venv"; exit 1; }
 fi
-stamp=.venv/.installed-$(cat pyproject.toml | sha1sum | cut -c1-12)
+# The stamp covers the extras too: the demo (dev) then the tests (dev,ml) must install ml.
+extras=$(tr ', ' '\n\n' <<<"${HELPMESH_EXTRAS:-dev}" | sed '/^$/d' | sort -u | paste -sd, -)
+stamp=.venv/.installed-$( (cat pyproject.toml; echo "extras=$extras") | sha1sum | cut -c1-12)
 if [[ ! -f $stamp ]]; then
-  echo "==> pip install -e .[${HELPMESH_EXTRAS:-dev}]"
+  echo "==> pip install -e .[$extras]"
   .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -e ".[${HELPMESH_EXTRAS:-dev}]"
+  .venv/bin/pip install -q -e ".[$extras]"
   rm -f .venv/.installed-*; touch "$stamp"
 fi

@@ -11,6 +11,7 @@ export HELPMESH_EXTRAS="dev,ml"
 
 export PGPASSWORD=helpmesh
 export HELPMESH_REQUIRE_BROWSER=1
+export HELPMESH_REQUIRE_ML=1  # the ml tests fail, not skip, if the extra did not install
 PG_URL=${HELPMESH_TEST_PG_URL:-postgres://postgres:helpmesh@127.0.0.1:5432/helpmesh}
 PY=.venv/bin
 

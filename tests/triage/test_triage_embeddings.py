@@ -1,4 +1,4 @@
-"""The hybrid backend (TF-IDF beside MiniLM embeddings); skipped without the ``ml`` extra."""
+"""The hybrid backend (TF-IDF beside MiniLM embeddings); needs the ``ml`` extra (ml_extra.py)."""
 
 from __future__ import annotations
 
@@ -8,21 +8,24 @@ from pathlib import Path
 import joblib
 import numpy as np
 import pytest
+from ml_extra import require_ml
 
-from helpmesh.triage import data, features, training
+from helpmesh.triage import data, training
 from helpmesh.triage.encoder import ONNX_FILE, TOKENIZER_FILE, Encoder
 from helpmesh.triage.model import ModelError, TriageModel
 from helpmesh.triage.training import TrainOptions, train
 
-pytestmark = pytest.mark.skipif(
-    not features.embeddings_available(), reason="needs the ml extra (torch, onnx, onnxruntime)"
-)
 FIXTURES = Path(__file__).parent / "fixtures"
 TEXTS = [
     "hi",
     "I still have not received my new card",
     "Why was I charged a fee for a transfer from my account to another bank account last week?",
 ]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _ml_extra() -> None:
+    require_ml()  # module scope and autouse: checked before the module fixtures build MiniLM
 
 
 @pytest.fixture(scope="module")
