@@ -22,4 +22,4 @@ class BodyIn(Schema):
     ) -> Any:
         if not isinstance(values, dict):
             raise ValueError("the body must be a JSON object")
-        return super()._run_root_validator(values, handler, info)
+        return super()._run_root_validator(values, handler, info)  # type: ignore[operator]
