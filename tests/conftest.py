@@ -52,6 +52,14 @@ class Personas:
         return receipt.ticket
 
 
+@pytest.fixture(autouse=True)
+def fresh_search_vectors():
+    """Each test starts with this process's vector catalog empty (the table is the truth)."""
+    from helpmesh.search import vectors
+
+    vectors.forget()
+
+
 @pytest.fixture
 def personas(db) -> Personas:
     team_a, team_b = accounts.create_team("Team A"), accounts.create_team("Team B")

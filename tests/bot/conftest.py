@@ -19,7 +19,6 @@ from helpmesh.core import clock
 from helpmesh.routing import services as routing
 from helpmesh.routing import snapshots, yaml_io
 from helpmesh.search import services as search
-from helpmesh.search import vectors
 from helpmesh.search.documents import Audience, Document
 
 ARTICLES = [
@@ -72,11 +71,8 @@ MONDAY_9AM = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 @pytest.fixture(autouse=True)
 def lexical_search(settings):
     settings.HELPMESH_SEARCH_SEMANTIC = "off"
-    vectors.forget()
     snapshots.forget_model()
     hooks._steps.cache_clear()
-    yield
-    vectors.forget()
 
 
 @pytest.fixture

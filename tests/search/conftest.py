@@ -8,18 +8,10 @@ from pathlib import Path
 import pytest
 from search_docs import ARTICLES
 
-from helpmesh.search import services, vectors
+from helpmesh.search import services
 from helpmesh.search.documents import Document
 
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-@pytest.fixture(autouse=True)
-def fresh_vectors():
-    """Each test starts from an empty in-memory vector catalog (the table is the truth)."""
-    vectors.forget()
-    yield
-    vectors.forget()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django.test import override_settings
 from helpmesh.search import engine, ranking, services
 from helpmesh.search.documents import Document
 from helpmesh.search.embeddings import encoder
+from helpmesh.search.snippets import snippet
 
 pytestmark = pytest.mark.django_db
 needs_ml = pytest.mark.skipif(encoder() is None, reason="needs the ml extra")
@@ -81,6 +82,6 @@ def test_without_semantic_scores_bm25_orders_and_boost_lifts() -> None:
 
 def test_a_snippet_is_the_sentence_sharing_most_words() -> None:
     body = "Welcome. Refunds take five days to reach your card. Contact us anytime."
-    assert engine.snippet(body, "how long do refunds take") == (
+    assert snippet(body, "how long do refunds take") == (
         "Refunds take five days to reach your card."
     )

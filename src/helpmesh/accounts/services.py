@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Iterable
 from datetime import timedelta
 
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from helpmesh.accounts.models import AgentSkill, ApiToken, Role, Skill, Team, TeamMembership, User
@@ -36,6 +36,19 @@ def create_user(
             user.password = password_hash
         audit.record("user.created", "user", user.pk, data={"email": user.email, "role": role})
     return user
+
+
+def system_agent(email: str, name: str) -> User:
+    """A system author (routing's notes, the answer bot's replies): an agent with no login and
+    no team, so never routed to; made once, and a lost creation race returns the winner's."""
+    user = User.objects.filter(email=email).first()
+    if user is not None:
+        return user
+    try:
+        with transaction.atomic():  # a savepoint: a lost race must not break the caller's work
+            return create_user(email, None, name=name, role=Role.AGENT)
+    except IntegrityError:
+        return User.objects.get(email=email)  # another worker created it first
 
 
 class TeamNameTaken(Exception):

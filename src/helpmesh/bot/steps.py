@@ -16,10 +16,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 
 from helpmesh.accounts import services as accounts
-from helpmesh.accounts.models import Role, User
+from helpmesh.accounts.models import User
 from helpmesh.bot import answers, fields, judge
 from helpmesh.bot.models import BotChannel, BotConversation, Decision, Status
 from helpmesh.bot.models import Role as Speaker
@@ -35,14 +34,7 @@ REASON = "self-service"
 
 def bot_agent() -> User:
     """The author of the bot's replies: an agent in no team, so never routed to; made once."""
-    user = User.objects.filter(email=BOT_EMAIL).first()
-    if user is not None:
-        return user
-    try:
-        with transaction.atomic():  # a savepoint: a lost race must not break the caller's work
-            return accounts.create_user(BOT_EMAIL, None, name="Answer bot", role=Role.AGENT)
-    except IntegrityError:
-        return User.objects.get(email=BOT_EMAIL)
+    return accounts.system_agent(BOT_EMAIL, "Answer bot")
 
 
 def answer_first(

@@ -1,7 +1,8 @@
-"""Validation of per-team custom ticket fields."""
+"""Per-team custom ticket fields: their definitions and the validation of values."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -21,6 +22,18 @@ def definitions_for(team_id: int | None) -> dict[str, CustomField]:
         return {f.key: f for f in ordered}
 
     return config_cache.cached(f"fields.{team_id}", load)
+
+
+def ensure_defined(fields: Mapping[str, tuple[str, str]], team_id: int | None = None) -> None:
+    """Define ``{key: (label, kind)}`` for every ticket (no team) unless a ticket of ``team_id``
+    can already take them: triage and the bot write fields nobody configured (idempotent)."""
+    if set(fields) <= set(definitions_for(team_id)):
+        return
+    for key, (label, kind) in fields.items():
+        CustomField.objects.get_or_create(
+            team=None, key=key, defaults={"label": label, "kind": kind}
+        )
+    config_cache.forget("fields.")
 
 
 def validate(values: dict[str, Any], team_id: int | None, *, partial: bool) -> dict[str, Any]:

@@ -3,7 +3,7 @@ these: the only writer of knowledge's models)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Q
 from django.utils.text import slugify
@@ -11,6 +11,8 @@ from django.utils.text import slugify
 from helpmesh.core import audit
 from helpmesh.knowledge.errors import KnowledgeError, required
 from helpmesh.knowledge.models import Article, Category, Section
+
+T = TypeVar("T", Category, Section)
 
 
 def create_category(
@@ -34,19 +36,7 @@ def create_category(
 def update_category(category: Category, *, actor: Any = None, **changes: Any) -> Category:
     """Change a category's name, slug, description or position."""
     allowed = {"name", "slug", "description", "position"}
-    _only(changes, allowed)
-    with audit.unit():
-        for key, value in changes.items():
-            setattr(category, key, slugify(value) if key == "slug" else value)
-        category.save(update_fields=list(changes))
-        audit.record(
-            "kb.category.updated",
-            "kb_category",
-            category.pk,
-            actor=actor,
-            data={"changed": sorted(changes)},
-        )
-    return category
+    return _update(category, changes, allowed, "kb.category.updated", "kb_category", actor)
 
 
 def delete_category(category: Category, *, actor: Any = None) -> None:
@@ -85,19 +75,9 @@ def create_section(
 
 def update_section(section: Section, *, actor: Any = None, **changes: Any) -> Section:
     """Change a section's name, slug or position."""
-    _only(changes, {"name", "slug", "position"})
-    with audit.unit():
-        for key, value in changes.items():
-            setattr(section, key, slugify(value) if key == "slug" else value)
-        section.save(update_fields=list(changes))
-        audit.record(
-            "kb.section.updated",
-            "kb_section",
-            section.pk,
-            actor=actor,
-            data={"changed": sorted(changes)},
-        )
-    return section
+    return _update(
+        section, changes, {"name", "slug", "position"}, "kb.section.updated", "kb_section", actor
+    )
 
 
 def delete_section(section: Section, *, actor: Any = None) -> None:
@@ -115,6 +95,19 @@ def find_category(ref: str) -> Category | None:
     if not ref:
         return None
     return Category.objects.filter(Q(slug__iexact=ref) | Q(name__iexact=ref)).first()
+
+
+def _update(
+    row: T, changes: dict[str, Any], allowed: set[str], event: str, subject: str, actor: Any
+) -> T:
+    """Apply ``changes`` (slugs slugified) and audit which keys changed."""
+    _only(changes, allowed)
+    with audit.unit():
+        for key, value in changes.items():
+            setattr(row, key, slugify(value) if key == "slug" else value)
+        row.save(update_fields=list(changes))
+        audit.record(event, subject, row.pk, actor=actor, data={"changed": sorted(changes)})
+    return row
 
 
 def _only(changes: dict[str, Any], allowed: set[str]) -> None:

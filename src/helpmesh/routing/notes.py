@@ -4,10 +4,8 @@ escalations), written by a system agent so the timeline says who wrote them
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
-
 from helpmesh.accounts import services as accounts
-from helpmesh.accounts.models import Role, User
+from helpmesh.accounts.models import User
 from helpmesh.conversations import services as tickets
 from helpmesh.conversations.models import Message, Ticket
 from helpmesh.routing.snapshots import SYSTEM_DOMAIN
@@ -17,14 +15,7 @@ ROUTING_EMAIL = f"routing{SYSTEM_DOMAIN}"
 
 def routing_agent() -> User:
     """The author of routing's notes: an agent in no team, so never routed to; made once."""
-    user = User.objects.filter(email=ROUTING_EMAIL).first()
-    if user is not None:
-        return user
-    try:
-        with transaction.atomic():  # a savepoint: a lost race must not break the caller's work
-            return accounts.create_user(ROUTING_EMAIL, None, name="Routing", role=Role.AGENT)
-    except IntegrityError:
-        return User.objects.get(email=ROUTING_EMAIL)  # another worker created it first
+    return accounts.system_agent(ROUTING_EMAIL, "Routing")
 
 
 def add_note(ticket: Ticket, text: str) -> Message:

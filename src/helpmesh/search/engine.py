@@ -12,25 +12,25 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connection
 from django.utils.module_loading import import_string
 
 from helpmesh.accounts.models import User
-from helpmesh.search import fulltext, ranking, vectors
+from helpmesh.search import fulltext, ranking, services, tickets, vectors
 from helpmesh.search.documents import Audience, Hit
 from helpmesh.search.embeddings import embed_query
 from helpmesh.search.fulltext import TABLE, Scope
+from helpmesh.search.snippets import snippet
 
 CANDIDATES = 100
 # A document sharing no word with the query must be at least this close in meaning to be shown:
 # below it, MiniLM's cosine is what unrelated sentences score (~0.0-0.2).
 MIN_SEMANTIC = 0.25
 DOCUMENT_KINDS = ("article", "topic")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 @dataclass
@@ -81,14 +81,10 @@ def search(
             scope = Scope(scope.audiences, scope.groups, scope.kinds, tuple(only) or (-1,))
         hits = _documents(text, query, scope, limit)
     if text and viewer is not None and viewer.is_agent and (not wanted or "ticket" in wanted):
-        from helpmesh.search import tickets
-
         hits = sorted(hits + tickets.solved(text, query, viewer), key=lambda h: -h.score)
         hits = hits[:limit]
     query_id = None
     if log and text:
-        from helpmesh.search import services
-
         query_id = services.log_query(text, hits, viewer=viewer, source=source)
     return Results(hits, query_id)
 
@@ -125,8 +121,6 @@ def _documents(text: str, query, scope: Scope, limit: int) -> list[Hit]:
 
 def _load(scope: Scope, keys: list[int] | None) -> list[tuple]:
     """The candidates' rows, filtered by the scope again in SQL (visibility lives here too)."""
-    from django.db import connection
-
     where, params = scope.where()
     if keys is not None:
         where += f" AND d.id IN ({', '.join(['%s'] * len(keys))})"
@@ -152,16 +146,3 @@ def _hit(row: tuple, score: float, item: ranking.Evidence, text: str) -> Hit:
         None if item.semantic is None else round(item.semantic, 4),
         item.lexical_rank,
     )
-
-
-def snippet(body: str, text: str, width: int = 200) -> str:
-    """The sentence of ``body`` sharing most words with ``text`` (its start when none do)."""
-    words = set(fulltext.terms(text))
-    best, best_count = "", 0
-    for sentence in _SENTENCE.split(body[:20_000]):
-        found = {w.lower() for w in re.findall(r"\w+", sentence)}
-        count = len(words & found)
-        if count > best_count:
-            best, best_count = sentence.strip(), count
-    chosen = best or body.strip()
-    return chosen if len(chosen) <= width else chosen[: width - 1].rstrip() + "…"

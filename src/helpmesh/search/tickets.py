@@ -11,6 +11,7 @@ from helpmesh.conversations.permissions import visible_tickets
 from helpmesh.search import fulltext, ranking
 from helpmesh.search.documents import Hit
 from helpmesh.search.embeddings import encoder
+from helpmesh.search.snippets import snippet
 
 SOLVED_TICKETS = 5
 
@@ -31,8 +32,6 @@ def solved(text: str, query: np.ndarray | None, viewer: User) -> list[Hit]:
     evidence = [
         ranking.Evidence(t.pk, semantic[i], 1.0 / (i + 1), i + 1) for i, t in enumerate(rows)
     ]
-    from helpmesh.search.engine import snippet
-
     hits = []
     for item, score in ranking.fuse(evidence)[:SOLVED_TICKETS]:
         ticket = found[item.key]

@@ -1,14 +1,13 @@
 """The ticket fields triage writes, defined once for every ticket (no team).
 
-The record owns ``CustomField`` and has no service to define one yet, so this is the single place
-triage creates its own definitions (idempotently, on first use); see docs/triage.md.
+Defined idempotently on first use through ``conversations.fields.ensure_defined`` (the record
+owns ``CustomField``); see docs/triage.md.
 """
 
 from __future__ import annotations
 
-from helpmesh.conversations.fields import definitions_for
-from helpmesh.conversations.models import CustomField, FieldKind
-from helpmesh.core import config_cache
+from helpmesh.conversations.fields import ensure_defined
+from helpmesh.conversations.models import FieldKind
 
 TRIAGE_FIELDS = {
     "intent": ("Intent (triage)", FieldKind.TEXT),
@@ -20,10 +19,4 @@ TRIAGE_FIELDS = {
 
 def ensure_fields(team_id: int | None = None) -> None:
     """Create the definitions triage writes when a ticket of ``team_id`` cannot take them yet."""
-    if set(TRIAGE_FIELDS) <= set(definitions_for(team_id)):
-        return
-    for key, (label, kind) in TRIAGE_FIELDS.items():
-        CustomField.objects.get_or_create(
-            team=None, key=key, defaults={"label": label, "kind": kind}
-        )
-    config_cache.forget("fields.")
+    ensure_defined(TRIAGE_FIELDS, team_id)
