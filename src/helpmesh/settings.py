@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "helpmesh.search",
     "helpmesh.knowledge",
     "helpmesh.bot",
+    "helpmesh.community",
     "helpmesh.portal",
     "helpmesh.web",
 ]

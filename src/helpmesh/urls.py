@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("portal/", include("helpmesh.portal.urls")),
     path("help/", include("helpmesh.knowledge.urls")),
+    path("community/", include("helpmesh.community.urls")),
     path("", include("helpmesh.web.urls")),
 ]

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from helpmesh.community.errors import CommunityError
 from helpmesh.conversations.errors import TicketError
 from helpmesh.customers.services import CustomerError
 
@@ -78,6 +79,10 @@ def install(api: NinjaAPI) -> None:
     def on_customer_error(request: HttpRequest, exc: CustomerError) -> HttpResponse:
         status = 409 if exc.code == "identity_taken" else 400
         return answer(request, status, exc.code, str(exc), exc.field)
+
+    @api.exception_handler(CommunityError)
+    def on_community_error(request: HttpRequest, exc: CommunityError) -> HttpResponse:
+        return answer(request, exc.status, exc.code, exc.message, exc.field)
 
     @api.exception_handler(AuthenticationError)
     def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

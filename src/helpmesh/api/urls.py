@@ -11,6 +11,8 @@ from helpmesh.api.auth import AUTH
 from helpmesh.automation.api import router as automation_router
 from helpmesh.bot.api import router as bot_router
 from helpmesh.channels.email.api import router as email_router
+from helpmesh.community import api as community_api
+from helpmesh.community import api_crowd, api_moderation, api_reputation
 from helpmesh.conversations.api import router as tickets_router
 from helpmesh.customers.api import router as customers_router
 from helpmesh.knowledge.api import router as knowledge_router
@@ -38,5 +40,7 @@ api.add_router("", automation_router)
 api.add_router("", search_router)
 api.add_router("", knowledge_router)
 api.add_router("", bot_router)
+for community_router in (community_api, api_reputation, api_moderation, api_crowd):
+    api.add_router("/community", community_router.router)
 
 urlpatterns = api.urls

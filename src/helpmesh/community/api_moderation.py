@@ -1,0 +1,7 @@
+"""Community API: moderation (flags, queue, sanctions), under /api/v1/community/."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["community"])

@@ -1,0 +1,7 @@
+"""Community pages: the moderation queue."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
