@@ -21,7 +21,8 @@ class TicketFacts:
     """What routing may know about a ticket.
 
     ``intent`` and ``intent_confidence`` come from triage through ``ticket.custom_fields``;
-    ``self_service`` ("", "answered", "resolved", "handed_off") and its reason from the bot.
+    ``self_service`` ("", "answered", "resolved", "handed_off") and its reason from the bot;
+    ``community`` and ``community_since`` from the crowd layer (community.crowd).
     """
 
     id: int
@@ -49,6 +50,8 @@ class TicketFacts:
     last_customer_message: str = ""
     self_service: str = ""
     self_service_reason: str = ""
+    community: str = ""  # the crowd layer's state: "open", "solved", "escalated" (or "")
+    community_since: datetime | None = None  # when the crowd got the question
 
 
 @dataclass

@@ -315,7 +315,19 @@ def facts_for(ticket: Ticket, *, pinned: bool = False) -> TicketFacts:
         last_customer_message=last.body_text if last else "",
         self_service=str(fields.get("self_service") or ""),
         self_service_reason=str(fields.get("self_service_reason") or ""),
+        community=str(fields.get("community") or ""),
+        community_since=_moment(fields.get("community_since")),
     )
+
+
+def _moment(value: Any) -> datetime | None:
+    """A moment kept in ``custom_fields`` as ISO 8601 text (JSON has no datetimes)."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
 
 
 def _related(ticket: Ticket) -> dict[str, Any]:

@@ -25,6 +25,7 @@ LAYERS: dict[str, tuple[set[str], set[str], set[str]]] = {
     "follow_the_sun": ({"regions", "when"}, {"regions"}, set()),
     "skills": ({"relax_after_minutes"}, set(), {"skills", "language"}),
     "self_service": ({"channels", "min_confidence", "never_automate"}, {"channels"}, set()),
+    "community": ({"time_box_minutes", "channels", "offer_to"}, {"time_box_minutes"}, set()),
 }
 
 
@@ -152,6 +153,22 @@ def check_settings(kind: str, settings: Any, path: str, teams: set[str] | None) 
             raise SpecError(_join(_join(path, "relax_after_minutes"), index), "minutes > 0")
     if kind == "self_service":
         _self_service(settings, path)
+    if kind == "community":
+        _community(settings, path)
+
+
+def _community(settings: Mapping[str, Any], path: str) -> None:
+    """A time box in whole minutes, the channels the crowd takes, how many experts to offer."""
+    for key in ("time_box_minutes", "offer_to"):
+        value = settings.get(key)
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value <= 0
+        ):
+            raise SpecError(_join(path, key), "must be a whole number > 0")
+    where = _join(path, "channels")
+    for index, value in enumerate(_items(settings.get("channels"), where)):
+        if not isinstance(value, str) or not value.strip():
+            raise SpecError(_join(where, index), "must be a non-empty text")
 
 
 def _self_service(settings: Mapping[str, Any], path: str) -> None:
@@ -201,6 +218,8 @@ def check_layer(data: Any, path: str, teams: set[str] | None) -> None:
         raise SpecError(_join(path, "rules"), "follow-the-sun takes regions, not rules")
     if kind == "self_service" and rules:
         raise SpecError(_join(path, "rules"), "self-service takes settings, not rules")
+    if kind == "community" and rules:
+        raise SpecError(_join(path, "rules"), "the community layer takes settings, not rules")
     for index, rule in enumerate(rules):
         where = _join(_join(path, "rules"), index)
         rule = _mapping(rule, where)

@@ -91,6 +91,7 @@ class LayerKind(models.TextChoices):
     FOLLOW_THE_SUN = "follow_the_sun", "Follow-the-sun"
     SKILLS = "skills", "Skills-based"
     SELF_SERVICE = "self_service", "Self-service (answer bot)"
+    COMMUNITY = "community", "Community (the crowd answers first)"
 
 
 class Layer(models.Model):

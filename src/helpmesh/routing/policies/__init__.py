@@ -16,6 +16,7 @@ from helpmesh.routing import assignment, conditions
 from helpmesh.routing.facts import Decision, TicketFacts, World
 from helpmesh.routing.policies import (
     central,
+    community,
     department,
     follow_the_sun,
     self_service,
@@ -39,6 +40,7 @@ class Context:
 Apply = Callable[[LayerSpec, Context], None]
 LAYERS: dict[str, Apply] = {
     "self_service": self_service.apply,
+    "community": community.apply,
     "department": department.apply,
     "central": central.apply,
     "tiered": tiered.apply,
@@ -51,8 +53,8 @@ LAYERS: dict[str, Apply] = {
 def decide(model: ModelSpec, facts: TicketFacts, world: World, now: datetime) -> Decision:
     """Run each layer of ``model`` in order, then assign within the chosen team.
 
-    A layer that holds the ticket (``Decision.held_by``: self-service waiting for the customer)
-    ends the run: no later layer and no assignment.
+    A layer that holds the ticket (``Decision.held_by``: self-service waiting for the customer,
+    the crowd inside its time box) ends the run: no later layer and no assignment.
     """
     ctx = Context(facts, world, now, Decision(tier=facts.tier))
     ctx.decision.note(f"model {model.name} at {now:%Y-%m-%d %H:%M} UTC for ticket #{facts.id}")
