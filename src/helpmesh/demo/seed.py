@@ -27,10 +27,12 @@ from helpmesh.customers import services as customers
 from helpmesh.customers.models import Customer, IdentityKind
 from helpmesh.demo import bot, catalog, knowledge, support_model
 from helpmesh.routing import services as routing
+from helpmesh.routing import sla
 
 PASSWORD = "demo"  # noqa: S105 - the documented demo password
 # Tickets opened within this window arrive through the pipeline and the live support model
-# (routing trace, SLA clocks); older ones are filed directly into their team.
+# (routing trace, SLA clocks); older ones are filed directly into their team, and start their SLA
+# clocks there and then, as every ticket does on arrival.
 ROUTED_HISTORY = timedelta(days=21)
 
 
@@ -182,6 +184,9 @@ def _ticket(
                 team=teams[topic],
                 tags=tags,
             )
+            # Skipping routing skips the pipeline's step that starts the clocks: start them here,
+            # at arrival, so the replies and status changes below meet and pause them as live.
+            sla.attach(ticket)
     else:
         with clock.frozen(opened):
             # The customer writes in; the pipeline's steps route it and start its SLA clocks.
