@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import authenticate
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
-from helpmesh.accounts import services
+from helpmesh.accounts import services, signin
 from helpmesh.accounts.models import Team, User
 from helpmesh.api.access import ERRORS, require_admin, require_agent
-from helpmesh.api.errors import ApiError
+from helpmesh.api.errors import ApiError, ErrorOut
 
 router = Router(tags=["accounts"])
 
@@ -51,13 +50,22 @@ class MemberIn(Schema):
     is_lead: bool = False
 
 
-@router.post("/auth/token", auth=None, response={200: TokenOut, **ERRORS})
-def issue_token(request: HttpRequest, payload: Credentials) -> Any:
-    """Trade an email and password for a bearer token."""
-    user = authenticate(request, email=payload.email, password=payload.password)
+@router.post("/auth/token", auth=None, response={200: TokenOut, **ERRORS, 429: ErrorOut})
+def issue_token(request: HttpRequest, response: HttpResponse, payload: Credentials) -> Any:
+    """Trade an email and password for a bearer token.
+
+    Repeated failures for one account or from one address answer 429 with ``Retry-After``
+    (seconds) until the pause ends; see docs/api.md.
+    """
+    try:
+        user = signin.sign_in(request, payload.email, payload.password, channel="api")
+    except signin.Throttled as exc:
+        response["Retry-After"] = str(exc.retry_after)
+        detail = f"too many failed sign-ins; try again in {exc.retry_after} seconds"
+        return Status(429, {"code": "throttled", "detail": detail, "field": ""})
     if user is None:
         raise ApiError(401, "bad_credentials", "email or password is wrong", "password")
-    return {"token": services.issue_token(user, name="api")}  # type: ignore[arg-type]
+    return {"token": services.issue_token(user, name="api")}
 
 
 @router.get("/me", response={200: MeOut, **ERRORS})

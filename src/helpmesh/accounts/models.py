@@ -135,3 +135,24 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins counted for one email address or one client address (accounts.throttle).
+
+    A table, not the cache: every web and API process sees the same counts on SQLite and
+    PostgreSQL without a shared cache server (docs/adr/0029-login-throttling.md).
+    """
+
+    scope = models.CharField(max_length=16)  # "account" (the email typed) or "address" (the IP)
+    key = models.CharField(max_length=254)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+    notified = models.BooleanField(default=False)  # the owner heard of this lockout streak
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="one_throttle")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}: {self.failures} failures"

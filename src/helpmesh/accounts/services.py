@@ -114,9 +114,13 @@ def _digest(token: str) -> str:
 def issue_token(user: User, *, name: str = "api") -> str:
     """Create an API token for ``user`` and return it; only its digest is kept."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    ApiToken.objects.create(
-        user=user, name=name, digest=_digest(token), prefix=token[:10], created_at=clock.now()
-    )
+    with audit.unit():
+        row = ApiToken.objects.create(
+            user=user, name=name, digest=_digest(token), prefix=token[:10], created_at=clock.now()
+        )
+        audit.record(
+            "token.issued", "user", user.pk, actor=user, data={"token": row.pk, "name": name}
+        )
     return token
 
 
@@ -153,11 +157,16 @@ def _touch(row: ApiToken) -> None:
 
 def revoke_token(token: str) -> bool:
     """Revoke a token; True when it existed and was active."""
-    return bool(
-        ApiToken.objects.filter(digest=_digest(token), revoked_at__isnull=True).update(
+    row = ApiToken.objects.filter(digest=_digest(token), revoked_at__isnull=True).first()
+    if row is None:
+        return False
+    with audit.unit():
+        if not ApiToken.objects.filter(pk=row.pk, revoked_at__isnull=True).update(
             revoked_at=clock.now()
-        )
-    )
+        ):
+            return False  # revoked meanwhile by someone else
+        audit.record("token.revoked", "user", row.user_id, data={"token": row.pk})
+    return True
 
 
 def team_ids_of(user: User) -> list[int]:

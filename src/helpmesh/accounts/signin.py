@@ -1,0 +1,104 @@
+"""Sign-in with a password, shared by the web form and the API token endpoint.
+
+One path for both faces: refuse while throttled (``accounts.throttle``), check the password,
+count a failure or clear the count, tell the owner when their account gets locked, and append an
+audit event for every success and failure (docs/adr/0029-login-throttling.md).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest
+
+from helpmesh.accounts import throttle
+from helpmesh.accounts.models import User
+from helpmesh.core import audit, clock
+
+log = logging.getLogger(__name__)
+
+
+class Throttled(Exception):
+    """Too many failed sign-ins for this account or from this address: wait ``retry_after``."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many failed sign-ins; try again in {retry_after} seconds")
+        self.retry_after = retry_after
+
+
+def sign_in(request: HttpRequest, email: str, password: str, *, channel: str) -> User | None:
+    """The active user ``email`` and ``password`` name, or None; raises ``Throttled``.
+
+    ``channel`` ("web", "api") goes into the audit event. A refused attempt (while locked) does
+    not check the password, so a locked account cannot be probed, and is not audited one by one:
+    the lockout itself is (``login.locked``), so an attacker cannot flood the chain.
+    """
+    address = throttle.client_address(request)
+    wait = throttle.wait_seconds(email, address)
+    if wait:
+        raise Throttled(wait)
+    user = authenticate(request, email=email, password=password)
+    if user is None:
+        _failed(email, address, channel)
+        return None
+    throttle.forget_account(email)
+    audit.record(
+        "login.succeeded",
+        "user",
+        user.pk,
+        actor=user,
+        data={"channel": channel, "address": address},
+    )
+    return user  # type: ignore[return-value]
+
+
+def _failed(email: str, address: str, channel: str) -> None:
+    failure = throttle.record_failure(email, address)
+    owner = User.objects.filter(email=throttle.account_key(email), is_active=True).first()
+    # Unknown emails are audited without the text typed (often a mistyped password or someone
+    # else's address) and under no user: the chain keeps no personal data it cannot erase.
+    subject_id = owner.pk if owner else 0
+    with audit.unit():
+        audit.record(
+            "login.failed",
+            "user",
+            subject_id,
+            data={"channel": channel, "address": address, "known_account": owner is not None},
+        )
+        if failure.newly_locked_account and owner is not None:
+            audit.record(
+                "login.locked",
+                "user",
+                owner.pk,
+                data={"failures": failure.account_failures, "seconds": failure.wait},
+            )
+            _notify_lockout(owner, address, failure)
+    if failure.wait:
+        raise Throttled(failure.wait)
+
+
+def _notify_lockout(owner: User, address: str, failure: throttle.Failure) -> None:
+    """Mail the owner (Django's outbound mail backend, after the commit) that sign-in is paused."""
+    when = clock.now().strftime("%Y-%m-%d %H:%M UTC")
+    body = (
+        f"Hello {owner.name or owner.email},\n\n"
+        f"After {failure.account_failures} failed sign-ins to your helpmesh account "
+        f"(the last from {address} at {when}), sign-in is paused for {failure.wait} seconds; "
+        "each further failure doubles the pause.\n\n"
+        "If this was you, wait and try again. If it was not, someone is guessing your password: "
+        "choose a new one and tell your administrator.\n"
+    )
+    subject = "Your helpmesh sign-in is paused after failed attempts"
+    recipient = owner.email
+
+    def send() -> None:
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+        except OSError:  # the lockout holds even when the mail server is down
+            log.warning("could not send the lockout notice for user %s", owner.pk)
+
+    transaction.on_commit(send)
