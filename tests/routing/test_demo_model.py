@@ -89,3 +89,16 @@ def test_a_bug_left_a_day_in_tier_one_reaches_engineering_with_a_brief(desk, dem
     # The note is not a reply: the first response is still owed, on the same due time.
     assert ticket.first_response_at is None
     assert sla.due_times_for([ticket])[ticket.pk]["first_response_due"] == due
+
+
+def test_the_self_service_first_model_puts_the_bot_and_the_crowd_before_the_same_departments(
+    desk, demo_desk
+):
+    support_model.switch_to_self_service_first()
+    ticket = desk.ticket("Invoice for March is missing")  # by email: no bot, no crowd
+
+    assert (ticket.team.slug, ticket.assignee) == ("billing", demo_desk["bea"])
+    trace = lines(ticket)
+    assert "self-service: channel email is not a bot channel; skipped" in trace
+    assert "community: email questions do not go to the crowd; skipped" in trace
+    assert "department: rule 'billing keywords' matched (subject mentions 'invoice')" in trace

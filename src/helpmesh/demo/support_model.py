@@ -16,10 +16,14 @@ demo ticket is routed (with a readable trace) and carries SLA clocks. Same forma
   public holidays.
 - SLA by priority: urgent 1 h first response around the clock; high 4 h, normal 8 h and
   low 24 h in EMEA business hours.
+- The seeded history ran on these departments; then the desk switched to
+  ``demo-self-service-first``: the answer bot first on the web and in chat, then the community
+  for four hours (questions posted there), then the same departments and tiers.
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from helpmesh.routing import yaml_io
@@ -147,12 +151,38 @@ sla_policies:
 """
 
 
+# The model the demo desk switched to after its seeded history: the answer bot first on the web
+# and in chat, then the community's crowd for four hours, then the same departments and tiers.
+SELF_SERVICE_FIRST = "demo-self-service-first"
+FRONT_LAYERS: list[dict[str, Any]] = [
+    {"kind": "self_service", "settings": {"channels": ["web", "chat"]}},
+    {"kind": "community", "settings": {"time_box_minutes": 240, "offer_to": 3}},
+]
+
+
 def document() -> dict[str, Any]:
-    """The model as a document (a fresh copy: ``apply_document`` may keep references)."""
+    """Both models as a document (a fresh copy: ``apply_document`` may keep references); the
+    departments model is active, the self-service-first one waits to be switched to."""
     loaded: dict[str, Any] = yaml_io.load(DOCUMENT)
+    departments = loaded["models"][0]
+    loaded["models"].append(
+        {
+            "name": SELF_SERVICE_FIRST,
+            "description": "The answer bot first, then the community, then the departments.",
+            "active": False,
+            "layers": copy.deepcopy(FRONT_LAYERS) + copy.deepcopy(departments["layers"]),
+        }
+    )
     return loaded
 
 
 def apply() -> dict[str, int]:
-    """Validate and apply the demo model; the teams it names must exist."""
+    """Validate and apply the demo models; the teams they name must exist."""
     return yaml_io.apply_document(document())
+
+
+def switch_to_self_service_first() -> None:
+    """Make the self-service-first model the active one (the demo's present)."""
+    from helpmesh.routing import services
+
+    services.activate_model(SELF_SERVICE_FIRST)
