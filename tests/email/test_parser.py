@@ -21,7 +21,8 @@ def test_gmail_reply_headers_and_reply():
     assert mail["from"] == {"name": "Alice Example", "address": "alice@example.com"}
     assert mail["cc"] == [{"name": "Carol", "address": "carol@example.com"}]
     assert mail["date"] == "2024-03-05T10:12:31+00:00"
-    assert mail["reply"] == "Thanks, that worked – the printer is cool again.\n\nAlice"
+    assert mail["reply"] == "Thanks, that worked – the printer is cool again."
+    assert mail["signature"] == "Alice"  # the sender's name closing the reply (issue 18)
     assert "Please unplug it" in mail["text"]
     assert mail["auto_submitted"] is False and mail["bounce"] is False
     assert mail["errors"] == []
@@ -31,14 +32,14 @@ def test_outlook_header_block_in_german_and_8bit_latin1_headers():
     mail = parse(eml("outlook_reply_cp1252.eml"))
     assert mail.subject == "AW: Rechnung für März"
     assert mail.sender.name == "Müller, Jörg"
-    assert mail.reply.endswith("Grüße\nJörg")
+    assert mail.reply.endswith("bitte nochmal senden.") and mail.signature == "Grüße\nJörg"
     assert "Von:" not in mail.reply and "anbei" not in mail.reply
 
 
 def test_original_message_delimiter():
-    assert parse(eml("outlook_original_message.eml")).reply == (
-        "Still locked, sorry.\n\nDana Smith\nHead of IT"
-    )
+    mail = parse(eml("outlook_original_message.eml"))
+    assert mail.reply == "Still locked, sorry."
+    assert mail.signature == "Dana Smith\nHead of IT"  # the sender's name and title (issue 18)
 
 
 def test_apple_mail_german_signature_and_html_sanitized():

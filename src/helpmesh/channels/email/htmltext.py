@@ -45,6 +45,13 @@ class _TextBuilder(HTMLParser):
         if tag == "br":
             self.lines.append(self.prefix)
             return
+        if tag == "hr":
+            # Webmail (Outlook.com, Mail.ru, Yandex) separates the history with a bare rule:
+            # write it as the underscore line Outlook's text part has, so reply.py finds it.
+            self._break(blank=True)
+            self.lines[-1] += "_" * 32
+            self._break(blank=True)
+            return
         if tag == "blockquote":
             self._break(blank=True)
             self.depth += 1

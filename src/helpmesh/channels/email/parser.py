@@ -125,7 +125,8 @@ def _read_bodies(mail: ParsedMail, message: Message) -> None:
 
 
 def _read_reply(mail: ParsedMail, message: Message) -> None:
-    parsed = reply.read(mail.text)
+    sender = mail.sender or Address("", "")
+    parsed = reply.read(mail.text, sender.name, sender.address)
     mail.reply, mail.signature = parsed.reply, parsed.signature
 
 

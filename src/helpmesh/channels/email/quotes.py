@@ -1,53 +1,67 @@
-# ruff: noqa: RUF001 - mail clients write these languages; the look-alike letters are real
-"""The words mail clients use to introduce quoted history and signatures, in many languages.
+# ruff: noqa: RUF001, RUF003 - mail clients write these languages; the look-alike letters are real
+"""The patterns that find quoted history and signatures, compiled from ``quote_phrases``.
 
-Kept as data so a new client or language is one line here, not a change to the algorithm.
+The phrases themselves (and where they come from) are data in ``quote_phrases.py``: a new client
+or language is an entry there, not a change here or in the algorithm (``reply.py``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-# "On <date>, <someone> wrote:" and its translations. Each entry is a full-line pattern; the
-# reply scanner joins a header that a client wrapped over up to four lines before matching.
+from helpmesh.channels.email import quote_phrases as phrases
+
+
+def _alternation(groups: Iterable[Iterable[str]], *, escape: bool = False) -> str:
+    seen: dict[str, None] = {}
+    for group in groups:
+        for phrase in group:
+            seen[re.escape(phrase) if escape else phrase] = None
+    # Longest first, so "Enviado el" wins over "Enviado" and "a écrit" over "écrit".
+    return "|".join(sorted(seen, key=len, reverse=True))
+
+
+_VERBS = _alternation(phrases.ATTRIBUTION_VERBS.values())
+# An attribution line: a verb, optionally the sender or the date after it, and a final colon.
+ATTRIBUTION = re.compile(r"(?:" + _VERBS + r")(?:[\s,(][^\n]{0,200}?)?\s*[:：]\s*$", re.IGNORECASE)
+# The classic full-line forms ("On <date>, <name> wrote:"), kept for clients that write no date.
 _QUOTE_HEADERS = [
-    r"On\s.+\swrote\s?:",  # en
-    r"On\s.+wrote:",  # en, no space before "wrote" (some clients glue the address to it)
-    r"Am\s.+\s(?:schrieb|geschrieben)\s?.*:",  # de
-    r"Le\s.+\sa\s+[ée]crit\s?:",  # fr
-    r"El\s.+\s(?:escribi[óo]|escribi[óo]\s+lo\s+siguiente)\s?:",  # es
-    r"Op\s.+\s(?:schreef|heeft\s.+\sgeschreven)\s?.*:",  # nl
-    r"(?:Em|No dia)\s.+\sescreveu\s?:",  # pt
-    r"(?:Il|In data)\s.+\sha\s+scritto\s?:",  # it
-    r"(?:W dniu|Dnia)\s.+\s(?:napisał|napisała|pisze|napisał\(a\))\s?:",  # pl
-    r".+\s(?:пишет|написал|написала|написал\(а\))\s?:",  # ru
-    r".+(?:のメッセージ|さんは書きました|が書きました|は書きました|wrote)\s?[:：]",  # ja
-    r".+(?:写道|寫道)\s?[:：]",  # zh
+    r"On\s.+\swrote\s?:",
+    r"On\s.+wrote:",  # some clients glue the address to "wrote"
+    r"Am\s.+\s(?:schrieb|geschrieben)\s?.*:",
+    r"Le\s.+\sa\s+[ée]crit\s?:",
+    r"El\s.+\sescribi[óo](?:\s+lo\s+siguiente)?\s?:",
+    r"Op\s.+\s(?:schreef|heeft\s.+\sgeschreven)\s?.*:",
+    r"(?:Em|No dia)\s.+\sescreveu\s?:",
+    r"(?:Il|In data)\s.+\sha\s+scritto\s?:",
+    r"(?:W dniu|Dnia)\s.+\s(?:napisał|napisała|pisze|napisał\(a\))\s?:",
+    r".+\s(?:пишет|написал|написала|написал\(а\))\s?:",
+    r".+(?:のメッセージ|さんは書きました|が書きました|は書きました|wrote)\s?[:：]",
+    r".+(?:写道|寫道)\s?[:：]",
     r"\d{4}[年/.-]\s?\d{1,2}[月/.-].+[:：]",  # ja/zh date-first attributions ending in a colon
 ]
 QUOTE_HEADER = re.compile(r"^\s*(?:" + "|".join(_QUOTE_HEADERS) + r")\s*$", re.IGNORECASE)
-# A line that may begin a wrapped quote header (checked before trying to join lines).
+# A line that may begin a wrapped attribution (checked before trying to join lines).
 QUOTE_HEADER_START = re.compile(
-    r"^\s*(?:On|Am|Le|El|Op|Em|No dia|Il|In data|W dniu|Dnia)\s", re.IGNORECASE
+    r"^\s*(?:" + _alternation(phrases.ATTRIBUTION_LEADS.values()) + r")\s", re.IGNORECASE
 )
 
+# What an attribution written by a machine carries: an address, a time of day, a year.
+EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+TIME = re.compile(r"(?<!\d)\d{1,2}[:.h]\d{2}(?!\d)|(?:午前|午後|上午|下午|오전|오후)\s?\d")
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)|(?<!\d)\d{1,2}[./-]\d{1,2}[./-]\d{2}(?!\d)")
+
 # Outlook-style header blocks: "From: ..." followed by "Sent:"/"Date:"/"To:"/"Subject:" lines.
-_FROM = r"From|Von|De|Van|Da|Od|От|Från|Fra|Lähettäjä|差出人|发件人|寄件者|發件人"
-_OTHER = (
-    r"Sent|Date|To|Subject|Cc|Gesendet|Datum|An|Betreff|Envoy[ée]|Date|À|A|Objet|Enviado|Fecha|"
-    r"Para|Asunto|Verzonden|Aan|Onderwerp|Inviato|Data|Oggetto|Wysłano|Wysłane|Do|Temat|"
-    r"Отправлено|Дата|Кому|Тема|Skickat|Till|Ämne|Sendt|Emne|送信日時|宛先|件名|日付|发送时间|"
-    r"收件人|主题|日期|寄件日期|收件者|主旨"
-)
+_FROM = _alternation(phrases.HEADER_FROM_LABELS.values(), escape=True)
+_OTHER = _alternation(phrases.HEADER_OTHER_LABELS.values(), escape=True)
 HEADER_FROM = re.compile(r"^\s*\*?\s*(?:" + _FROM + r")\s*\*?\s*[:：]\s*\*?\s*\S", re.IGNORECASE)
 HEADER_OTHER = re.compile(r"^\s*\*?\s*(?:" + _OTHER + r")\s*\*?\s*[:：]", re.IGNORECASE)
 
 ORIGINAL_MESSAGE = re.compile(
-    r"^\s*[-_=]{2,}\s*(?:Original Message|Ursprüngliche Nachricht|Originalnachricht|"
-    r"Message d'origine|Message original|Mensaje original|Oorspronkelijk bericht|"
-    r"Mensagem original|Messaggio originale|Wiadomość oryginalna|Исходное сообщение|"
-    r"Пересылаемое сообщение|元のメッセージ|原始邮件|原始郵件|Reply above this line)"
-    r"\s*[-_=]{2,}\s*$",
+    r"^\s*[-_=]{2,}\s*(?:"
+    + _alternation(phrases.ORIGINAL_MESSAGE.values(), escape=True)
+    + r")\s*[-_=]{2,}\s*$",
     re.IGNORECASE,
 )
 FORWARD_MARKER = re.compile(
@@ -59,24 +73,23 @@ FORWARD_MARKER = re.compile(
     re.IGNORECASE,
 )
 SEPARATOR = re.compile(r"^\s*[-_=]{5,}\s*$")
+# A horizontal rule that on its own separates the reply from the history (Outlook writes 32
+# underscores; HTML <hr> is rendered as that line by ``htmltext``; text clients use dashes).
+RULE = re.compile(r"^\s*(?:_{10,}|-{20,}|={20,}|—{10,})\s*$")
 
-# Mobile and webmail signatures that stand in for a signature delimiter.
-_MOBILE = [
-    r"Sent from my [^\s,;:]+(?:\s[^\s,;:]+){0,4}",
-    r"Sent from (?:Outlook|Mail|Yahoo|AOL|Gmail|Proton ?Mail|Samsung|iPhone|iPad)\b[^,;:]{0,40}",
-    r"Get Outlook for \w+",
-    r"Sent (?:with|via) [^\s,;:]+(?:\s[^\s,;:]+){0,3}",
-    r"Von meinem [^\s,;:]+(?:\s[^\s,;:]+){0,3} gesendet",
-    r"Gesendet von (?:meinem )?[^\s,;:]+(?:\s[^\s,;:]+){0,3}",
-    r"Envoy[ée] (?:de|depuis) (?:mon )?[^\s,;:]+(?:\s[^\s,;:]+){0,3}",
-    r"Enviado desde (?:mi )?[^\s,;:]+(?:\s[^\s,;:]+){0,3}",
-    r"Verzonden (?:vanaf|met|van) (?:mijn )?[^\s,;:]+(?:\s[^\s,;:]+){0,3}",
-    r"Enviado (?:do|de|a partir do) (?:meu )?[^\s,;:]+(?:\s[^\s,;:]+){0,3}",
-    r"Inviato da(?:l mio)? [^\s,;:]+(?:\s[^\s,;:]+){0,3}",
-    r"Wysłane z (?:mojego )?[^\s,;:]+(?:\s[^\s,;:]+){0,3}",
-    r"Отправлено с (?:моего )?[^\s,;:]+(?:\s[^\s,;:]+){0,3}",
-    r"\S+から送信",
-    r"发自我的\S+",
-    r"從我的\S+傳送",
-]
-MOBILE_SIGNATURE = re.compile(r"^\s*(?:" + "|".join(_MOBILE) + r")\s*$", re.IGNORECASE)
+MOBILE_SIGNATURE = re.compile(
+    r"^\s*(?:" + "|".join(phrases.MOBILE_SIGNATURES) + r")\s*$", re.IGNORECASE
+)
+
+# A closing formula on its own line, with its punctuation ("Best regards,", "С уважением!").
+_SIGN_OFFS = _alternation(phrases.SIGN_OFFS.values(), escape=True)
+SIGN_OFF = re.compile(r"^\s*(?:" + _SIGN_OFFS + r")\s*[,.!。！、]*\s*$", re.IGNORECASE)
+# The same with a name after it on the same line ("Thanks, Anna", "Cheers - Bob").
+SIGN_OFF_WITH_NAME = re.compile(
+    r"^\s*(?:" + _SIGN_OFFS + r")\s*[,!.]?\s*[-–—]?\s*(\w[\w.'-]*(?:\s\w[\w.'-]*){0,2})\s*$",
+    re.IGNORECASE,
+)
+PHONE = re.compile(
+    r"(?:\+|\(0|\b0)\d[\d\s()./-]{6,}\d|\b(?:tel|phone|mobile|fax|mob|m|t|p)\b\.?\s*:"
+)
+URL = re.compile(r"https?://|www\.\w|\b[\w-]+\.(?:com|org|net|de|fr|ru|io|co|example)\b")

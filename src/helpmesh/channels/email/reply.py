@@ -1,12 +1,23 @@
+# ruff: noqa: RUF001, RUF002 - full-width punctuation and Cyrillic sign-offs are what mail contains
 """Reply extraction: split a plain-text body into fragments and find what the sender newly wrote.
 
 The fragment model follows GitHub's email_reply_parser (reading bottom-up, so an "On ... wrote:"
 line is seen with the quoted block under it): a fragment is quoted (``>`` lines and their
-header), a signature (a block after a blank line starting with ``--``, ``__``, ``-Name`` or a
-"Sent from my ..." line), or plain; quoted and signature fragments below the last plain one are
-hidden. On top of that, a *boundary* (an Outlook ``From:/Sent:`` header block, an
-"-----Original Message-----" line, or an attribution line followed by unquoted history) hides
-everything under it, in any of the languages listed in ``quotes.py``.
+attribution), a signature (a block after a blank line starting with ``--``, ``__``, ``-Name`` or
+a "Sent from my ..." line), or plain; quoted and signature fragments below the last plain one are
+hidden. On top of that:
+
+- a *boundary* hides everything under it, quoted or not: an Outlook header block
+  (``From:/Sent:`` in any language of ``quote_phrases``), an "-----Original Message-----" line,
+  an attribution followed by unquoted history, or a horizontal rule with history under it;
+- the reply is the unquoted text wherever it is, so bottom-posted and interleaved answers
+  (Thunderbird's default) come out without the lines they answer;
+- a closing block without ``--`` (a sign-off such as "Best regards," or "С уважением", the
+  sender's name, a block of name/title/company/phone/URL lines) becomes the signature.
+
+Attribution lines are found by their phrases (``quote_phrases``) and, for clients that write no
+verb (Gmail in Russian, Yandex, Mail.ru), by their shape: a line ending in a colon that carries an
+address, or a date and a time.
 """
 
 from __future__ import annotations
@@ -19,6 +30,9 @@ from helpmesh.channels.email import quotes
 _MAX_HEADER_LINE = 400  # longer lines are never quote headers (and keep the regexes linear)
 _SIG_START = re.compile(r"^\s*(?:--|__)|^-\w")
 _QUOTED_HEADER_LINE = re.compile(r"^(?:From|Sent|To|Subject):")
+_MAX_CLOSING_LINES = 8  # a signature block longer than this is text, not a signature
+_MAX_CLOSING_WIDTH = 80
+_RULE_HISTORY_LINES = 4  # under a bare rule, this many lines are history (fewer: a list footer)
 
 
 @dataclass
@@ -34,28 +48,44 @@ class Fragment:
     def finish(self) -> None:
         self.content = "\n".join(reversed(self.lines))
 
+    @property
+    def is_reply(self) -> bool:
+        return not (self.hidden or self.quoted)
+
 
 @dataclass
 class ParsedReply:
-    """The fragments of a body, and the visible reply and signature they add up to."""
+    """The fragments of a body, and the reply, signature and quoted history they add up to."""
 
     fragments: list[Fragment]
 
     @property
     def reply(self) -> str:
-        """What the sender newly wrote (visible fragments), without trailing blank lines."""
-        return "\n".join(f.content for f in self.fragments if not f.hidden).rstrip().lstrip("\n")
+        """What the sender newly wrote (unquoted visible fragments), without outer blank lines."""
+        return "\n".join(f.content for f in self.fragments if f.is_reply).rstrip().lstrip("\n")
 
     @property
     def signature(self) -> str:
-        """The first hidden signature under the reply, if any."""
-        seen_visible = False
-        for fragment in self.fragments:
-            if not fragment.hidden:
-                seen_visible = True
-            elif fragment.signature and (seen_visible or fragment is self.fragments[0]):
-                return _without_delimiter(fragment.content)
-        return ""
+        """The signature under the reply (its ``--`` delimiter dropped), "" when there is none."""
+        return _without_delimiter("\n".join(f.content for f in self._signature_fragments()))
+
+    @property
+    def quote(self) -> str:
+        """Everything that is neither reply nor signature: quoted history, hidden leftovers."""
+        signature = {id(f) for f in self._signature_fragments()}
+        rest = (f.content for f in self.fragments if not f.is_reply and id(f) not in signature)
+        return "\n".join(rest).strip("\n")
+
+    def _signature_fragments(self) -> list[Fragment]:
+        """The signature fragments right under the last reply fragment (or leading the body)."""
+        last = max((i for i, f in enumerate(self.fragments) if f.is_reply), default=-1)
+        found: list[Fragment] = []
+        for fragment in self.fragments[last + 1 :]:
+            if fragment.signature:
+                found.append(fragment)
+            elif fragment.quoted or fragment.content.strip():
+                break
+        return found
 
 
 def _without_delimiter(signature: str) -> str:
@@ -65,8 +95,12 @@ def _without_delimiter(signature: str) -> str:
     return "\n".join(lines).strip()
 
 
-def read(text: str) -> ParsedReply:
-    """Split ``text`` (a plain-text body) into fragments; the input is not modified."""
+def read(text: str, sender_name: str = "", sender_address: str = "") -> ParsedReply:
+    """Split ``text`` (a plain-text body) into fragments; the input is not modified.
+
+    ``sender_name``/``sender_address`` (the From header) let a closing block that carries the
+    sender's name be recognized as the signature.
+    """
     lines = _prepare(text.replace("\r\n", "\n").replace("\r", "\n"))
     scanner = _Scanner()
     boundary = _boundary(lines)
@@ -79,7 +113,8 @@ def read(text: str) -> ParsedReply:
         scanner.scan(line)
     scanner.finish_fragment()
     scanner.fragments.reverse()
-    return ParsedReply(scanner.fragments)
+    fragments = _split_closing(scanner.fragments, _name_tokens(sender_name, sender_address))
+    return ParsedReply(fragments)
 
 
 def parse_reply(text: str) -> str:
@@ -90,6 +125,28 @@ def parse_reply(text: str) -> str:
 def is_quote_header(line: str) -> bool:
     """True for an attribution line such as "On Mon, Ann <a@x> wrote:" (any supported language)."""
     return len(line) <= _MAX_HEADER_LINE and bool(quotes.QUOTE_HEADER.match(line))
+
+
+def is_attribution(line: str, *, quoted_below: bool) -> bool:
+    """True for a line that introduces quoted history: "<date>, <name> <address> wrote:".
+
+    Above ``>`` lines a phrase alone is enough; above unquoted text (where a wrong guess would
+    hide what the sender wrote) the line must also carry an address, a time or a year.
+    """
+    if len(line) > _MAX_HEADER_LINE or not line.rstrip().endswith((":", "：")):
+        return False
+    if is_quote_header(line) and (quoted_below or not _is_plain_sentence(line)):
+        return True
+    has_address = bool(quotes.EMAIL.search(line))
+    dated = bool(quotes.TIME.search(line)) and bool(quotes.YEAR.search(line))
+    if quotes.ATTRIBUTION.search(line):
+        return quoted_below or has_address or dated
+    return has_address and (dated or quoted_below or bool(quotes.TIME.search(line)))
+
+
+def _is_plain_sentence(line: str) -> bool:
+    """An "On ... wrote:" line without a date, time or address: someone's own words."""
+    return not (quotes.EMAIL.search(line) or quotes.TIME.search(line) or quotes.YEAR.search(line))
 
 
 def _is_signature_start(line: str) -> bool:
@@ -139,7 +196,7 @@ class _Scanner:
 
 def _joins_quote(line: str) -> bool:
     """A line that belongs to the quoted block under it: its attribution or header lines."""
-    return is_quote_header(line) or bool(_QUOTED_HEADER_LINE.match(line))
+    return is_attribution(line, quoted_below=True) or bool(_QUOTED_HEADER_LINE.match(line))
 
 
 def _prepare(text: str) -> list[str]:
@@ -194,7 +251,9 @@ def _boundary(lines: list[str]) -> int | None:
             continue
         if quotes.ORIGINAL_MESSAGE.match(line) or _header_block_at(lines, index):
             return _include_rule_above(lines, index)
-        if is_quote_header(line) and not _quoted_below(lines, index):
+        if quotes.RULE.match(line) and _history_under_rule(lines, index):
+            return index
+        if is_attribution(line, quoted_below=False) and not _quoted_below(lines, index):
             return _include_rule_above(lines, index)
     return None
 
@@ -204,6 +263,14 @@ def _header_block_at(lines: list[str], index: int) -> bool:
         return False
     window = lines[index + 1 : index + 9]
     return sum(1 for line in window if quotes.HEADER_OTHER.match(line)) >= 2
+
+
+def _history_under_rule(lines: list[str], index: int) -> bool:
+    """A bare rule with the sender's text above it and a message (not a list footer) below."""
+    if not any(line.strip() and not line.startswith(">") for line in lines[:index]):
+        return False
+    below = [line for line in lines[index + 1 : index + 40] if line.strip()]
+    return len(below) >= _RULE_HISTORY_LINES
 
 
 def _quoted_below(lines: list[str], index: int) -> bool:
@@ -220,3 +287,98 @@ def _include_rule_above(lines: list[str], index: int) -> int:
     if above >= 0 and quotes.SEPARATOR.match(lines[above]):
         return above
     return index
+
+
+# --- signatures without "--" -------------------------------------------------------------------
+
+
+def _name_tokens(name: str, address: str) -> set[str]:
+    """The words of the sender's name (and of the address's local part) that a signature shows."""
+    words = re.split(r"[\s,.\"'()<>_-]+", f"{name} {address.partition('@')[0]}".lower())
+    return {word for word in words if len(word) >= 2 and not word.isdigit()}
+
+
+def _split_closing(fragments: list[Fragment], names: set[str]) -> list[Fragment]:
+    """Move a closing block at the end of the last reply fragment into a signature fragment."""
+    last = max((i for i, f in enumerate(fragments) if f.is_reply), default=-1)
+    if last < 0 or any(f.signature for f in fragments[last + 1 : last + 2]):
+        return fragments  # a delimited signature right under the reply already ends it
+    lines = fragments[last].content.split("\n")
+    start = _closing_start(lines, names)
+    if start is None:
+        return fragments
+    body, closing = fragments[last], Fragment(quoted=False, signature=True, hidden=True)
+    body.content, closing.content = "\n".join(lines[:start]), "\n".join(lines[start:])
+    body.lines, closing.lines = lines[:start][::-1], lines[start:][::-1]
+    return [*fragments[: last + 1], closing, *fragments[last + 1 :]]
+
+
+def _closing_start(lines: list[str], names: set[str]) -> int | None:
+    """Where the closing block of a reply starts (its sign-off or name line), if it has one."""
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    first_text = next((i for i, line in enumerate(lines) if line.strip()), end)
+    for start in range(max(first_text + 1, end - _MAX_CLOSING_LINES), end):
+        block = lines[start:end]
+        if not _closing_shaped(block[1:]):
+            continue
+        line = lines[start]
+        after_blank = not lines[start - 1].strip()
+        if quotes.SIGN_OFF.match(line) and (len(block) > 1 or after_blank):
+            return start
+        if _sign_off_with_name(line, names):
+            return start
+        if after_blank and _closing_shaped(block) and _opens_signature(block, names):
+            return start
+    return None
+
+
+def _closing_shaped(block: list[str]) -> bool:
+    """Short lines that read like name, title, company, phone, address, not sentences."""
+    return all(
+        len(line) <= _MAX_CLOSING_WIDTH and not line.rstrip().endswith(("?", "？"))
+        for line in block
+    )
+
+
+def _sign_off_with_name(line: str, names: set[str]) -> bool:
+    match = quotes.SIGN_OFF_WITH_NAME.match(line)
+    if not match:
+        return False
+    words = match.group(1).lower().split()
+    return bool(names) and all(word.strip(".") in names for word in words)
+
+
+def _opens_signature(block: list[str], names: set[str]) -> bool:
+    """A block (after a blank line) that starts with the sender's name or carries contact lines."""
+    first = block[0].strip().lstrip("-–— ").strip()
+    if not _name_shaped(first):
+        return False
+    if names and _shows_name(first.lower(), names):
+        return True  # "Anna", "Anna Clarke", "Clarke, Anna", "山田花子"
+    contacts = sum(
+        1
+        for line in block[1:]
+        if quotes.PHONE.search(line) or quotes.URL.search(line) or quotes.EMAIL.search(line)
+    )
+    return contacts >= 1 and len(block) >= 2
+
+
+def _shows_name(line: str, names: set[str]) -> bool:
+    """The line names the sender: one of its words is a name word, or (scripts written without
+    spaces, such as Japanese or Chinese) it contains one."""
+    words = {word.strip(".,") for word in line.split()}
+    if words & names:
+        return True
+    return len(line) <= 12 and not line.isascii() and any(name in line for name in names)
+
+
+def _name_shaped(line: str) -> bool:
+    """1-4 capitalized words without sentence punctuation: how a name stands in a signature."""
+    words = line.split()
+    return (
+        0 < len(words) <= 4
+        and all(word[:1].isupper() for word in words if word[:1].isalpha())
+        and not line.endswith((".", "!", "?", ":", ";", ","))
+    )
