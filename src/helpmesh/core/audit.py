@@ -197,19 +197,70 @@ def verify_chain(batch_size: int = 5000) -> Iterator[int | ChainProblem]:
     Detects an edited event (its hash no longer matches its content), an inserted or deleted
     event (a gap in ``seq`` or a ``prev_hash`` that does not name the previous event) and a
     deleted tail (the head names an event that is missing).
+
+    Safe on a running system: the head is read first and only the events up to it are walked,
+    all in one read-only snapshot, so events appended meanwhile are neither seen half-way nor
+    mistaken for a broken tail (they are verified by the next run).
     """
-    expected_seq, prev_hash = 1, GENESIS
-    events = AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size)
-    for event in events:
-        problem = _check(event, expected_seq, prev_hash)
-        if problem:
-            yield problem
-            return
-        yield event.seq
-        expected_seq, prev_hash = event.seq + 1, event.hash
+    with snapshot():
+        head = AuditHead.objects.filter(id=1).first()
+        events = AuditEvent.objects.order_by("seq")
+        if head is not None:
+            events = events.filter(seq__lte=head.seq)
+        expected_seq, prev_hash = 1, GENESIS
+        for event in events.iterator(chunk_size=batch_size):
+            problem = _check(event, expected_seq, prev_hash)
+            if problem:
+                yield problem
+                return
+            yield event.seq
+            expected_seq, prev_hash = event.seq + 1, event.hash
+        if head and (head.seq != expected_seq - 1 or head.hash != prev_hash):
+            yield ChainProblem(head.seq, "the chain head names an event that is missing or altered")
+
+
+def head_seq() -> int:
+    """The sequence number of the chain's last committed event (0 for an empty chain)."""
     head = AuditHead.objects.filter(id=1).first()
-    if head and (head.seq != expected_seq - 1 or head.hash != prev_hash):
-        yield ChainProblem(head.seq, "the chain head names an event that is missing or altered")
+    return head.seq if head else 0
+
+
+@contextmanager
+def snapshot() -> Iterator[None]:
+    """One read-only, consistent view of the database for everything read inside.
+
+    PostgreSQL: a REPEATABLE READ transaction. SQLite: a deferred transaction, which in WAL mode
+    reads the database as of its first read while writers carry on; Django's ``atomic()`` would
+    ``BEGIN IMMEDIATE`` (our setting) and hold every writer off for the whole walk. Inside a
+    transaction already (tests, a caller's unit) that transaction is the snapshot.
+    """
+    if connection.in_atomic_block or getattr(_local, "in_snapshot", False):
+        yield
+        return
+    _local.in_snapshot = True
+    try:
+        if connection.vendor == "postgresql":
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                yield
+        else:
+            with _sqlite_snapshot():
+                yield
+    finally:
+        _local.in_snapshot = False
+
+
+@contextmanager
+def _sqlite_snapshot() -> Iterator[None]:
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN DEFERRED")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ROLLBACK")  # nothing was written; ends the read transaction
 
 
 def _check(event: AuditEvent, expected_seq: int, prev_hash: str) -> ChainProblem | None:
