@@ -167,3 +167,19 @@ def test_phrase_tables_cover_every_language():
         assert set(LANGUAGES) <= set(table)
     assert quotes.ORIGINAL_MESSAGE.match("-----Původní zpráva-----")
     assert quotes.SIGN_OFF.match("Ystävällisin terveisin,")
+
+
+def test_format_flowed_is_joined_as_the_reader_sees_it():
+    from helpmesh.channels.email.flowed import unflow
+
+    wire = "A long \r\nline.\r\n>> quoted \r\n>> more\r\n-- \r\nAnna\r\n"
+    assert unflow(wire) == "A long line.\n>> quoted more\n-- \nAnna\n"
+    assert unflow("split \nword", delsp=True) == "splitword"
+    assert unflow(" >not a quote") == ">not a quote"  # space-stuffed
+
+
+def test_an_attribution_wrapped_after_the_date_is_one_line_again():
+    body = "New.\n\nвт, 12 мар. 2024 г. в 10:15,\nHelpmesh <s@helpmesh.test>:\n\n> старое\n"
+    parsed = reply.read(body)
+    assert parsed.reply == "New."
+    assert parsed.quote.startswith("вт, 12 мар. 2024 г. в 10:15, Helpmesh <s@helpmesh.test>:")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from email.message import Message
 from typing import Any
 
-from helpmesh.channels.email import charsets, headers
+from helpmesh.channels.email import charsets, flowed, headers
 from helpmesh.channels.email.htmltext import html_to_text
 
 _MAX_DEPTH = 30  # a deeper tree is hostile, not mail
@@ -126,7 +126,14 @@ def _text(part: Message, found: Bodies) -> str:
         found.errors.append(
             f"charset: guessed the encoding of a {part.get_content_type()} part (declared {label})"
         )
+    if part.get_content_type() == "text/plain" and _param(part, "format") == "flowed":
+        text = flowed.unflow(text, delsp=_param(part, "delsp") == "yes")
     return text
+
+
+def _param(part: Message, name: str) -> str:
+    value = part.get_param(name)
+    return value.strip().lower() if isinstance(value, str) else ""
 
 
 def _filename(part: Message, fallback: str) -> str:

@@ -204,11 +204,26 @@ def _prepare(text: str) -> list[str]:
     lines = _join_wrapped_headers(lines)
     prepared: list[str] = []
     for index, line in enumerate(lines):
+        if prepared and _continues_attribution(prepared[-1], line):
+            prepared[-1] = f"{prepared[-1].rstrip()} {line.strip()}"
+            continue
         prepared.append(line)
         following = lines[index + 1] if index + 1 < len(lines) else ""
         if line.strip() and following.startswith("_" * 8):
             prepared.append("")  # a reply typed right above an Outlook rule is its own block
     return prepared
+
+
+def _continues_attribution(above: str, line: str) -> bool:
+    """``line`` ends an attribution that a client wrapped after the date ("On <date>, Ann" /
+    "<ann@x> wrote:"), in any language: the line above has the date, this one the rest."""
+    if not above.strip() or above.startswith(">") or not line.rstrip().endswith((":", "：")):
+        return False
+    if quotes.TIME.search(line) or quotes.YEAR.search(line) or len(above) > _MAX_HEADER_LINE:
+        return False
+    if not (quotes.TIME.search(above) or quotes.YEAR.search(above)):
+        return False
+    return is_attribution(f"{above.rstrip()} {line.strip()}", quoted_below=False)
 
 
 def _join_wrapped_headers(lines: list[str]) -> list[str]:
