@@ -243,3 +243,75 @@ def test_without_a_community_layer_a_question_stays_in_the_forum(db, personas, s
     topic = ask(personas.alice_user)
     assert topic.ticket_id is None
     assert not Ticket.objects.filter(channel="community").exists()
+
+
+# -- the API ---------------------------------------------------------------------------------
+
+
+def test_crowd_metrics_count_who_solved_what_for_staff_only(crowd_desk, personas, api):
+    with clock.frozen(ASKED):
+        by_member = ask(personas.alice_user, "Refund for a double charge")
+        ask(personas.alice_user, "Invoice address is wrong", tags=())
+    with clock.frozen(ASKED + timedelta(minutes=30)):
+        answer = services.reply(by_member, personas.bob_user, "Billing, then Refund.")
+        services.accept(by_member, answer, personas.alice_user)
+    with clock.frozen(ASKED + timedelta(minutes=121)):
+        crowd.escalate_due()
+
+    with clock.frozen(ASKED + timedelta(days=1)):
+        figures = api(crowd_desk).get("/community/metrics?days=7").json()
+        assert api(personas.alice_user).get("/community/metrics").status_code == 403
+    assert figures["questions"] == 2 and figures["answered"] == 1
+    assert figures["answer_rate"] == 0.5
+    assert figures["solved_by_members"] == 1 and figures["solved_by_staff"] == 0
+    assert figures["escalated"] == 1
+    assert figures["median_minutes_to_first_answer"] == 30.0
+    assert figures["top_contributors"][0]["name"] == "Bob"
+    assert figures["top_contributors"][0]["accepted"] == 1
+
+
+def test_a_topic_made_private_becomes_a_staff_ticket_with_the_thread(crowd_desk, personas, api):
+    with clock.frozen(ASKED):
+        topic = ask(personas.alice_user, "My card number is in this question")
+        services.reply(topic, personas.bob_user, "Please remove it, this is public!")
+    assert (
+        api(personas.bob_user).post(f"/community/topics/{topic.pk}/make-private").status_code == 403
+    )
+
+    response = api(crowd_desk).post(f"/community/topics/{topic.pk}/make-private")
+
+    assert response.status_code == 201
+    ticket = Ticket.objects.get(pk=response.json()["id"])
+    topic.refresh_from_db()
+    assert topic.ticket_id == ticket.pk and topic.visibility == "removed"
+    assert ticket.team.slug == "support"  # staff have it now, the crowd's turn is over
+    assert api(None).get(f"/community/topics/{topic.pk}").status_code in (403, 404)
+
+
+def test_a_solved_ticket_is_published_as_a_solved_topic_only_with_consent(
+    crowd_desk, personas, api
+):
+    ticket = personas.ticket_for(
+        personas.alice_user,
+        subject="Export to CSV fails",
+        body="Hi, I am Alice (alice@example.com, +49 170 1234567): CSV export fails.",
+    )
+    tickets.add_message(
+        ticket,
+        tickets.NewMessage("Hi Alice, turn off the 'compact' option, then export again."),
+        channel="web",
+        author_user=crowd_desk,
+    )
+    tickets.update_ticket(ticket, tickets.TicketChanges(status="solved"), actor=crowd_desk)
+    refused = api(crowd_desk).post(f"/community/tickets/{ticket.pk}/publish", {})
+    assert refused.status_code == 400 and refused.json()["field"] == "consent"
+
+    response = api(crowd_desk).post(f"/community/tickets/{ticket.pk}/publish", {"consent": True})
+
+    assert response.status_code == 201
+    topic = Topic.objects.get(pk=response.json()["id"])
+    question = topic.posts.get(is_question=True).body
+    assert "alice@example.com" not in question and "1234567" not in question
+    assert "Alice" not in question and "[name]" in question
+    assert topic.status == "solved" and topic.accepted_post.body.startswith("Hi [name], turn off")
+    assert topic.ticket_id is None  # the ticket stays private; the topic stands alone

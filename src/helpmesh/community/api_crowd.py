@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from helpmesh.accounts.models import User
 from helpmesh.api.errors import ApiError, not_found
@@ -96,19 +96,17 @@ def crowd_state(request: HttpRequest, topic_id: int) -> dict[str, object]:
 
 
 @router.post("/topics/{topic_id}/make-private", response={201: CreatedOut})
-def make_private(request: HttpRequest, topic_id: int) -> tuple[int, dict[str, object]]:
+def make_private(request: HttpRequest, topic_id: int) -> Status:
     agent = _staff(request)
     topic = Topic.objects.filter(pk=topic_id).first()
     if topic is None:
         raise not_found("topic")
     ticket = conversions.to_private_ticket(topic, agent)
-    return 201, {"id": ticket.pk, "url": f"/tickets/{ticket.pk}/"}
+    return Status(201, {"id": ticket.pk, "url": f"/tickets/{ticket.pk}/"})
 
 
 @router.post("/tickets/{ticket_id}/publish", response={201: CreatedOut})
-def publish(
-    request: HttpRequest, ticket_id: int, payload: PublishIn
-) -> tuple[int, dict[str, object]]:
+def publish(request: HttpRequest, ticket_id: int, payload: PublishIn) -> Status:
     agent = _staff(request)
     ticket = visible_tickets(agent).filter(pk=ticket_id).first()
     if ticket is None:
@@ -121,4 +119,4 @@ def publish(
     topic = conversions.publish_ticket(
         Ticket.objects.get(pk=ticket.pk), agent, consent=payload.consent, category=category
     )
-    return 201, {"id": topic.pk, "url": topic.path}
+    return Status(201, {"id": topic.pk, "url": topic.path})

@@ -40,7 +40,7 @@ from helpmesh.conversations import services as tickets
 from helpmesh.conversations.fields import ensure_defined
 from helpmesh.conversations.models import FieldKind, Message, Ticket
 from helpmesh.core import audit, clock
-from helpmesh.routing import snapshots
+from helpmesh.routing import notes, snapshots
 from helpmesh.routing.policies import community as layer_policy
 from helpmesh.routing.policies import decide
 from helpmesh.routing.spec import LayerSpec
@@ -98,7 +98,7 @@ def open_ticket(topic: Topic) -> Ticket | None:
             channel=CHANNEL,
             sender=pipeline.Sender(user=topic.author, name=topic.author.name),
             subject=topic.title,
-            body_text=f"{question.body}\n\n(Asked in the community: {url})",
+            body_text=question.body,
             source_id=f"community-topic:{topic.pk}",
             received_at=topic.created_at,
             tags=list(topic.tags.values_list("name", flat=True)),
@@ -111,6 +111,9 @@ def open_ticket(topic: Topic) -> Ticket | None:
     )
     Topic.objects.filter(pk=topic.pk).update(ticket=receipt.ticket)
     topic.ticket = receipt.ticket
+    # Staff see where it came from; the customer's words stay as they wrote them (the bot and
+    # triage read them).
+    notes.add_note(receipt.ticket, f"Asked in the community: {url}")
     return receipt.ticket
 
 
@@ -338,7 +341,10 @@ def staff_replied(ticket: Ticket, *, message: Message, **context: Any) -> None:
     posted to the topic, where the asker and everyone with the same question read it."""
     if message.internal or message.author_user_id is None or ticket.channel != CHANNEL:
         return
-    topic = Topic.objects.filter(ticket=ticket).first()
+    # While the ticket is being opened (the bot answers inside intake) the topic does not point
+    # at it yet; the ticket's field names the topic from the start.
+    topic_id = int((ticket.custom_fields or {}).get("community_topic") or 0)
+    topic = Topic.objects.filter(pk=topic_id).first() or Topic.objects.filter(ticket=ticket).first()
     if topic is None or topic.visibility != Visibility.VISIBLE:
         return
     if Post.objects.filter(from_message=message).exists():
