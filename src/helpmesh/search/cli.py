@@ -36,11 +36,32 @@ def add_search_commands(sub: Any) -> None:
     similar = sub.add_parser("similar", help="similar questions and articles")
     similar_sub = similar.add_subparsers(dest="similar_command", required=True)
     rank = similar_sub.add_parser("rank", help="rank a corpus for each query (JSON lines)")
-    rank.add_argument("--corpus", required=True, help='lines {"id","title","body"}')
+    rank.add_argument("--corpus", help='lines {"id","title","body"} (--source file)')
     rank.add_argument("--queries", required=True, help='lines {"id","title","body","candidates"?}')
     rank.add_argument("--out", required=True, help='lines {"id","ranked":[ids, best first]}')
     rank.add_argument("--top", type=int, default=100, help="without candidates: how many")
+    rank.add_argument(
+        "--source",
+        choices=SOURCES,
+        default="file",
+        action=_Source,
+        help="file: the --corpus in a throwaway index; topics: the community's topics as "
+        "indexed in the configured database (ids are topic ids)",
+    )
+    rank.add_argument("--as", dest="viewer", help="with --source topics: rank as this user")
     rank.set_defaults(func=cmd_rank, isolated=True)
+
+
+# Where ``similar rank`` takes its candidates from: a corpus file, or a kind of the live index.
+SOURCES = {"file": "", "topics": "topic"}
+
+
+class _Source(argparse.Action):
+    """``--source``; only a corpus file runs isolated (the live index is the configured one)."""
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option: Any = None) -> None:
+        namespace.source = values
+        namespace.isolated = values == "file"
 
 
 def isolate() -> None:
@@ -112,16 +133,32 @@ def cmd_rank(args: argparse.Namespace) -> int:
     from helpmesh.cli import _migrate
     from helpmesh.search import similar
 
+    if args.source == "file" and not args.corpus:
+        console.print("[red]--corpus is required (or --source topics)[/red]")
+        return 2
     try:
-        corpus = read_lines(Path(args.corpus), ("id", "title"))
+        corpus = read_lines(Path(args.corpus), ("id", "title")) if args.corpus else []
         queries = read_lines(Path(args.queries), ("id",))
     except (OSError, InputError) as exc:
         console.print(f"[red]{exc}[/red]")
         return 2
-    _migrate()
+    viewer = None
+    if args.source == "file":
+        _migrate()
+    elif args.viewer:
+        from helpmesh.accounts.models import User
+
+        viewer = User.objects.filter(email=args.viewer).first()
+        if viewer is None:
+            console.print(f"[red]no user {args.viewer}[/red]")
+            return 2
     with Progress(console=console) as progress:
-        indexing = progress.add_task("indexing the corpus", total=len(corpus))
-        ranker = similar.Ranker(corpus, progress=lambda n: progress.advance(indexing, n))
+        ranker: Any
+        if args.source == "file":
+            indexing = progress.add_task("indexing the corpus", total=len(corpus))
+            ranker = similar.Ranker(corpus, progress=lambda n: progress.advance(indexing, n))
+        else:
+            ranker = similar.IndexRanker(SOURCES[args.source], viewer)
         ranking = progress.add_task("ranking", total=len(queries))
         with open(args.out, "w", encoding="utf-8") as out:
             for query in queries:
