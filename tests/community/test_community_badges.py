@@ -117,3 +117,22 @@ def test_helpful_flagger_counts_upheld_flags(community, personas):
     )
     badges.award_for(personas.alice_user)
     assert held(personas.alice_user) == {("helpful-flagger", None)}
+
+
+def test_the_rebadge_command_awards_with_a_progress_bar(community, personas, capsys):
+    import argparse
+
+    from helpmesh.community.cli import add_community_commands
+
+    Member.objects.create(user=personas.alice_user, joined_at=START, trust_level=3)
+    parser = argparse.ArgumentParser()
+    add_community_commands(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["community", "rebadge"])
+    assert args.func(args) == 0
+    assert held(personas.alice_user) == {("trusted-member", None)}
+    assert "1 badges awarded" in capsys.readouterr().err
+
+    Member.objects.filter(user=personas.alice_user).update(reputation=50)
+    args = parser.parse_args(["community", "recompute"])
+    assert args.func(args) == 0
+    assert Member.objects.get(user=personas.alice_user).reputation == 0

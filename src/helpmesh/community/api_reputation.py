@@ -120,7 +120,7 @@ def _awards(rows: list[BadgeAward]) -> list[dict[str, Any]]:
             "slug": row.badge.slug,
             "name": row.badge.name,
             "level": row.badge.level,
-            "tag": row.tag.name if row.tag_id else None,
+            "tag": row.tag.name if row.tag is not None else None,
             "awarded_at": row.awarded_at,
         }
         for row in rows
@@ -130,11 +130,12 @@ def _awards(rows: list[BadgeAward]) -> list[dict[str, Any]]:
 @router.get("/profiles/me", response={200: MeOut, **ERRORS})
 def my_profile(request: HttpRequest) -> Any:
     """The caller's reputation, trust level and badges (401 when signed out)."""
-    member = Member.objects.filter(user=request.user).first()
+    user_id = int(request.user.pk or 0)  # the default auth admits signed-in users only
+    member = Member.objects.filter(user_id=user_id).first()
     return {
         "reputation": member.reputation if member else 0,
         "trust_level": member.trust_level if member else 0,
-        "badges": _awards(leaderboards.badges_of(request.user.pk)),
+        "badges": _awards(leaderboards.badges_of(user_id)),
     }
 
 

@@ -77,7 +77,7 @@ def top(
         .filter(Q(points__gt=0) | Q(accepted__gt=0))
         .order_by("-points", "-accepted", "member_id")[:limit]
     )
-    return _standings(list(ranked))
+    return _standings([dict(row) for row in ranked])
 
 
 def _by_reputation(limit: int) -> list[dict[str, int]]:
