@@ -322,3 +322,17 @@ def test_the_log_is_newest_first(community, personas):
     moderation.reinstate(alice, personas.anna)
 
     assert [row.action for row in moderation.actions(personas.anna)] == ["reinstate", "silence"]
+
+
+def test_removal_reverses_the_points_and_restoring_books_them_again(community, personas):
+    topic = community.post_topic(personas.bob_user)
+    answer = community.post_reply(topic, personas.alice_user, "Clear the cache, then retry.")
+    services.vote(answer, personas.bob_user, 1)
+    reputation = lambda: Member.objects.get(user=personas.alice_user).reputation  # noqa: E731
+    assert reputation() == 10
+
+    moderation.remove(answer, personas.anna, "wrong advice")
+    assert reputation() == 0
+
+    moderation.restore(answer, personas.anna)
+    assert reputation() == 10

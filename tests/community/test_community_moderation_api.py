@@ -132,8 +132,9 @@ def test_silence_for_days_then_reinstate(api, community, personas):
     assert response.status_code == 200
     assert response.json()["status"] == "silenced"
     assert response.json()["sanction_until"].startswith("2026-03-05T12:00:00")
-    refused = api(personas.alice_user).post(f"/community/posts/{1}/flags", {"reason": "spam"})
-    assert refused.status_code in (403, 404)
+    post = community.post_topic(personas.bob_user).posts.get()
+    refused = api(personas.alice_user).post(f"/community/posts/{post.pk}/flags", {"reason": "spam"})
+    assert (refused.status_code, refused.json()["code"]) == (403, "silenced")
 
     reinstated = anna.post(f"/community/moderation/members/{alice_id}/reinstate")
     assert reinstated.json()["status"] == "active"

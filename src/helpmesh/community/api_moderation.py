@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from helpmesh.accounts.models import User
 from helpmesh.api.errors import ApiError, not_found
@@ -106,6 +106,10 @@ class ActionOut(Schema):
     created_at: datetime
 
 
+def _reason(payload: ReasonIn | None) -> str:
+    return payload.reason if payload is not None else ""
+
+
 def _user(request: HttpRequest) -> Any:
     return request.user
 
@@ -126,10 +130,10 @@ def _post(pk: int) -> Post:
 
 
 @router.post("/posts/{post_id}/flags", response={201: FlagOut})
-def flag_post(request: HttpRequest, post_id: int, payload: FlagIn) -> tuple[int, Flag]:
+def flag_post(request: HttpRequest, post_id: int, payload: FlagIn) -> Status:
     """Flag a post for moderators (one flag per reporter, post and reason)."""
     row = moderation.flag(_post(post_id), _user(request), payload.reason, payload.note)
-    return 201, row
+    return Status(201, row)
 
 
 @router.get("/moderation/queue", response=QueueOut)
@@ -143,7 +147,7 @@ def _post_action(name: str) -> Any:
 
     def handler(request: HttpRequest, post_id: int, payload: ReasonIn | None = None) -> Post:
         by = _moderator(request)
-        post: Post = action(_post(post_id), by, (payload or ReasonIn()).reason)
+        post: Post = action(_post(post_id), by, _reason(payload))
         return post
 
     handler.__name__ = f"{name}_post"
@@ -205,7 +209,7 @@ def suspend_member(request: HttpRequest, user_id: int, payload: SanctionIn) -> A
 def reinstate_member(request: HttpRequest, user_id: int, payload: ReasonIn | None = None) -> Any:
     """Lift a member's silence or suspension now."""
     by = _moderator(request)
-    return moderation.reinstate(_member(user_id), by, (payload or ReasonIn()).reason)
+    return moderation.reinstate(_member(user_id), by, _reason(payload))
 
 
 @router.get("/moderation/actions", response=list[ActionOut])

@@ -433,7 +433,7 @@ def reinstate(user: User, by: User, reason: str = "") -> Member:
     return member
 
 
-_ACTION = {MemberStatus.SILENCED: "silence", MemberStatus.SUSPENDED: "suspend"}
+_ACTION: dict[str, str] = {MemberStatus.SILENCED: "silence", MemberStatus.SUSPENDED: "suspend"}
 
 
 def _sanction(user: User, by: User, status: str, until: datetime | None, reason: str) -> Member:
