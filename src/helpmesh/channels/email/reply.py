@@ -261,13 +261,16 @@ def _wrapped_header_at(lines: list[str], index: int) -> int:
 
 def _boundary(lines: list[str]) -> int | None:
     """The first line under which everything is quoted history, even without ``>`` marks."""
+    text_above = False  # has the sender written anything (unquoted) above this line?
     for index, line in enumerate(lines):
         if not line.strip() or line.startswith(">") or len(line) > _MAX_HEADER_LINE:
+            text_above = text_above or (bool(line.strip()) and not line.startswith(">"))
             continue
         if quotes.ORIGINAL_MESSAGE.match(line) or _header_block_at(lines, index):
             return _include_rule_above(lines, index)
-        if quotes.RULE.match(line) and _history_under_rule(lines, index):
+        if quotes.RULE.match(line) and text_above and _history_under_rule(lines, index):
             return index
+        text_above = True
         if is_attribution(line, quoted_below=False) and not _quoted_below(lines, index):
             return _include_rule_above(lines, index)
     return None
@@ -281,9 +284,7 @@ def _header_block_at(lines: list[str], index: int) -> bool:
 
 
 def _history_under_rule(lines: list[str], index: int) -> bool:
-    """A bare rule with the sender's text above it and a message (not a list footer) below."""
-    if not any(line.strip() and not line.startswith(">") for line in lines[:index]):
-        return False
+    """A bare rule (under the sender's text) with a message, not a list footer, below it."""
     below = [line for line in lines[index + 1 : index + 40] if line.strip()]
     return len(below) >= _RULE_HISTORY_LINES
 
