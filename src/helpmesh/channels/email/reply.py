@@ -300,7 +300,9 @@ def _include_rule_above(lines: list[str], index: int) -> int:
     above = index - 1
     while above >= 0 and not lines[above].strip():
         above -= 1
-    if above >= 0 and quotes.SEPARATOR.match(lines[above]):
+    if above >= 0 and (
+        quotes.SEPARATOR.match(lines[above]) or quotes.FORWARD_MARKER.match(lines[above])
+    ):
         return above
     return index
 
@@ -330,12 +332,16 @@ def _split_closing(fragments: list[Fragment], names: set[str]) -> list[Fragment]
 
 
 def _closing_start(lines: list[str], names: set[str]) -> int | None:
-    """Where the closing block of a reply starts (its sign-off or name line), if it has one."""
+    """Where the closing block of a reply starts (its sign-off or name line), if it has one.
+
+    Only the last few non-blank lines are candidates (HTML paragraphs put blank lines between
+    the lines of a signature, so blank lines do not count), and never the reply's first line.
+    """
     end = len(lines)
     while end and not lines[end - 1].strip():
         end -= 1
-    first_text = next((i for i, line in enumerate(lines) if line.strip()), end)
-    for start in range(max(first_text + 1, end - _MAX_CLOSING_LINES), end):
+    texts = [i for i in range(end) if lines[i].strip()]
+    for start in texts[max(1, len(texts) - _MAX_CLOSING_LINES) :]:
         block = lines[start:end]
         if not _closing_shaped(block[1:]):
             continue
