@@ -131,7 +131,7 @@ ORIGINAL_MESSAGE = {
     "no": ["Opprinnelig melding", "Originalmelding"],
     "da": ["Oprindelig meddelelse", "Original meddelelse"],
     "fi": ["Alkuperäinen viesti"],
-    "cs": ["Původní zpráva", "Původní zpráva"],
+    "cs": ["Původní zpráva", "Původní e-mail"],
     "tr": ["Özgün İleti", "Orijinal Mesaj", "Asıl ileti"],
     "ja": ["元のメッセージ", "オリジナルメッセージ"],
     "zh": ["原始邮件", "原始郵件", "原邮件"],

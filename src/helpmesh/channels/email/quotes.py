@@ -73,6 +73,13 @@ FORWARD_MARKER = re.compile(
     re.IGNORECASE,
 )
 SEPARATOR = re.compile(r"^\s*[-_=]{5,}\s*$")
+# A title framed by dashes ("---------- Původní e-mail ----------"), in any language: over a
+# header block it belongs to the history.
+FRAMED_TITLE = re.compile(r"^\s*[-=]{2,}\s*\S.{0,80}?\s*[-=]{2,}\s*$")
+# Zoho's attribution: framed by dashes, no colon ("---- On <date> <sender> wrote ----").
+FRAMED_ATTRIBUTION = re.compile(
+    r"^\s*-{2,}\s*(?=.*(?:" + _VERBS + r"))(.{10,300}?)\s*-{2,}\s*$", re.IGNORECASE
+)
 # A horizontal rule that on its own separates the reply from the history (Outlook writes 32
 # underscores; HTML <hr> is rendered as that line by ``htmltext``; text clients use dashes).
 RULE = re.compile(r"^\s*(?:_{10,}|-{20,}|={20,}|—{10,})\s*$")

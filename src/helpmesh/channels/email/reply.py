@@ -32,6 +32,8 @@ _SIG_START = re.compile(r"^\s*(?:--|__)|^-\w")
 _QUOTED_HEADER_LINE = re.compile(r"^(?:From|Sent|To|Subject):")
 _MAX_CLOSING_LINES = 8  # a signature block longer than this is text, not a signature
 _MAX_CLOSING_WIDTH = 80
+_SIG_DELIMITER = "-- "  # the standard delimiter, trailing space included
+_MAX_DELIMITED_LINES = 15
 _RULE_HISTORY_LINES = 4  # under a bare rule, this many lines are history (fewer: a list footer)
 
 
@@ -90,7 +92,7 @@ class ParsedReply:
 
 def _without_delimiter(signature: str) -> str:
     lines = signature.strip().split("\n")
-    while lines and re.fullmatch(r"\s*(?:--|__+)\s*", lines[0]):
+    while lines and re.fullmatch(r"\s*(?:--|__+)?\s*", lines[0]):  # nested HTML signatures
         lines = lines[1:]
     return "\n".join(lines).strip()
 
@@ -266,8 +268,10 @@ def _boundary(lines: list[str]) -> int | None:
         if not line.strip() or line.startswith(">") or len(line) > _MAX_HEADER_LINE:
             text_above = text_above or (bool(line.strip()) and not line.startswith(">"))
             continue
-        if quotes.ORIGINAL_MESSAGE.match(line) or _header_block_at(lines, index):
+        if quotes.ORIGINAL_MESSAGE.match(line) or _framed_attribution(line):
             return _include_rule_above(lines, index)
+        if _header_block_at(lines, index):
+            return _include_rule_above(lines, _header_lines_above(lines, index))
         if quotes.RULE.match(line) and text_above and _history_under_rule(lines, index):
             return index
         text_above = True
@@ -281,6 +285,22 @@ def _header_block_at(lines: list[str], index: int) -> bool:
         return False
     window = lines[index + 1 : index + 9]
     return sum(1 for line in window if quotes.HEADER_OTHER.match(line)) >= 2
+
+
+def _header_lines_above(lines: list[str], index: int) -> int:
+    """The first line of a header block whose "From" is not its first line (GMX and WEB.DE
+    write "Gesendet:" above "Von:")."""
+    while index > 0 and quotes.HEADER_OTHER.match(lines[index - 1]):
+        index -= 1
+    return index
+
+
+def _framed_attribution(line: str) -> bool:
+    match = quotes.FRAMED_ATTRIBUTION.match(line)
+    if not match:
+        return False
+    inner = match.group(1)
+    return bool(quotes.EMAIL.search(inner) or quotes.TIME.search(inner))
 
 
 def _history_under_rule(lines: list[str], index: int) -> bool:
@@ -301,7 +321,9 @@ def _include_rule_above(lines: list[str], index: int) -> int:
     while above >= 0 and not lines[above].strip():
         above -= 1
     if above >= 0 and (
-        quotes.SEPARATOR.match(lines[above]) or quotes.FORWARD_MARKER.match(lines[above])
+        quotes.SEPARATOR.match(lines[above])
+        or quotes.FORWARD_MARKER.match(lines[above])
+        or (quotes.FRAMED_TITLE.match(lines[above]) and _is_header_line(lines[index]))
     ):
         return above
     return index
@@ -341,6 +363,9 @@ def _closing_start(lines: list[str], names: set[str]) -> int | None:
     while end and not lines[end - 1].strip():
         end -= 1
     texts = [i for i in range(end) if lines[i].strip()]
+    delimiter = next((i for i in texts[1:] if lines[i] == _SIG_DELIMITER), None)
+    if delimiter is not None and len(texts) - texts.index(delimiter) <= _MAX_DELIMITED_LINES:
+        return delimiter  # "-- " (RFC 3676) even without a blank line above it
     for start in texts[max(1, len(texts) - _MAX_CLOSING_LINES) :]:
         block = lines[start:end]
         if not _closing_shaped(block[1:]):
@@ -404,3 +429,7 @@ def _name_shaped(line: str) -> bool:
         and all(word[:1].isupper() for word in words if word[:1].isalpha())
         and not line.endswith((".", "!", "?", ":", ";", ","))
     )
+
+
+def _is_header_line(line: str) -> bool:
+    return bool(quotes.HEADER_FROM.match(line) or quotes.HEADER_OTHER.match(line))
