@@ -126,6 +126,8 @@ def test_bottom_posted_and_interleaved_replies_keep_only_the_new_text():
         ),
         ("Работает.\n\nС уважением,\nИван", "", "С уважением,\nИван"),
         ("Works now.\n\nAnna", "Anna Clarke", "Anna"),
+        ("Works now.\n\nAnna", "", "Anna"),  # a shared mailbox: a lone name still signs
+        ("Works now.\n\n王伟", "", "王伟"),
         ("Works now.\nThanks, Anna", "Anna Clarke", "Thanks, Anna"),
         (
             "Works now.\n\nDana Smith\nHead of IT\nAcme Ltd.\n+1 555 0100 200\nwww.acme.example",
@@ -143,7 +145,8 @@ def test_signatures_without_a_delimiter(body, sender, signature):
 @pytest.mark.parametrize(
     ("body", "sender"),
     [
-        ("Can you call me?\n\nAnna", "Bob Builder"),  # a name that is not the sender's
+        ("Can you call me?\n\nPlease Help", ""),  # title case, but no name
+        ("Yes\n\nOK", "Anna Clarke"),
         ("Thanks", ""),  # the whole reply is never a signature
         ("It broke after:\n\nReboot\nUpdate\nReboot", "Anna Clarke"),
         ("Anna wrote the report yesterday and it is wrong.", "Anna Clarke"),

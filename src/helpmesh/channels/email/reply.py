@@ -32,6 +32,7 @@ _SIG_START = re.compile(r"^\s*(?:--|__)|^-\w")
 _QUOTED_HEADER_LINE = re.compile(r"^(?:From|Sent|To|Subject):")
 _MAX_CLOSING_LINES = 8  # a signature block longer than this is text, not a signature
 _MAX_CLOSING_WIDTH = 80
+_MAX_FOOTER_WIDTH = 160
 _SIG_DELIMITER = "-- "  # the standard delimiter, trailing space included
 _MAX_DELIMITED_LINES = 15
 _RULE_HISTORY_LINES = 4  # under a bare rule, this many lines are history (fewer: a list footer)
@@ -368,25 +369,55 @@ def _closing_start(lines: list[str], names: set[str]) -> int | None:
         return delimiter  # "-- " (RFC 3676) even without a blank line above it
     for start in texts[max(1, len(texts) - _MAX_CLOSING_LINES) :]:
         block = lines[start:end]
-        if not _closing_shaped(block[1:]):
-            continue
         line = lines[start]
         after_blank = not lines[start - 1].strip()
-        if quotes.SIGN_OFF.match(line) and (len(block) > 1 or after_blank):
+        # After a sign-off, a company footer may run wider (addresses, registration lines).
+        signs_off = quotes.SIGN_OFF.match(line) and (len(block) > 1 or after_blank)
+        if signs_off and _closing_shaped(block[1:], width=_MAX_FOOTER_WIDTH):
             return start
-        if _sign_off_with_name(line, names):
+        if not _closing_shaped(block[1:]):
+            continue
+        if _sign_off_with_name(line, names) or quotes.MOBILE_SIGNATURE.match(line):
             return start
         if after_blank and _closing_shaped(block) and _opens_signature(block, names):
+            return start
+        if after_blank and start == texts[-1] and _lone_name(line):
             return start
     return None
 
 
-def _closing_shaped(block: list[str]) -> bool:
+def _lone_name(line: str) -> bool:
+    """A last paragraph that is only a name ("Anna", "Anna Clarke", "王伟"), whoever's it is."""
+    words = line.strip().lstrip("-–— ").split()
+    if len(words) == 1 and 2 <= len(words[0]) <= 4 and _is_cjk(words[0]):
+        return True
+    if any(word.lower().strip(".,!") in _NOT_NAMES for word in words):
+        return False
+    return 0 < len(words) <= 3 and len(line) <= 40 and all(_name_word(word) for word in words)
+
+
+# Title-case words that end replies without being anyone's name.
+_NOT_NAMES = {
+    "please", "help", "yes", "no", "ok", "okay", "done", "urgent", "hello", "hi", "sorry",
+    "attached", "attachment", "asap", "bitte", "danke", "ja", "nein", "merci", "oui", "non",
+    "gracias", "sí", "да", "нет", "спасибо",
+}  # fmt: skip
+
+
+def _name_word(word: str) -> bool:
+    if re.fullmatch(r"[^\W\d_]\.", word):  # an initial: "J."
+        return True
+    letters = word.replace("-", "").replace("'", "")
+    return letters.isalpha() and word[:1].isupper() and word[1:].islower() and len(word) >= 2
+
+
+def _is_cjk(word: str) -> bool:
+    return all("\u4e00" <= char <= "\u9fff" or "\uac00" <= char <= "\ud7a3" for char in word)
+
+
+def _closing_shaped(block: list[str], width: int = _MAX_CLOSING_WIDTH) -> bool:
     """Short lines that read like name, title, company, phone, address, not sentences."""
-    return all(
-        len(line) <= _MAX_CLOSING_WIDTH and not line.rstrip().endswith(("?", "？"))
-        for line in block
-    )
+    return all(len(line) <= width and not line.rstrip().endswith(("?", "？")) for line in block)
 
 
 def _sign_off_with_name(line: str, names: set[str]) -> bool:
