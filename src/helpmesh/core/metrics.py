@@ -238,8 +238,8 @@ class Backlogs(Collector):
 
 def queue_depths() -> dict[str, int] | None:
     """Tasks waiting per queue, where the task backend can tell (``None`` where it cannot)."""
-    backend = settings.TASKS["default"]["BACKEND"]
-    queues = settings.TASKS["default"].get("QUEUES") or ["default"]
+    backend = str(settings.TASKS["default"]["BACKEND"])
+    queues = [str(q) for q in settings.TASKS["default"].get("QUEUES") or ["default"]]
     if backend.startswith("django_tasks_db."):
         from django_tasks_db.models import DBTaskResult
 
