@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -60,6 +60,32 @@ def submitted_anyway(request: HttpRequest, ticket: Ticket) -> None:
     """The customer saw suggestions and opened a ticket all the same (the content-gap signal)."""
     if query_id := _query_id(request.POST.get("search_query")):
         services.record_outcome(query_id, "ticket", viewer=current_user(request), ticket=ticket)
+
+
+@require_POST
+@login_required
+def bot_verdict(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """The requester's answer to "did the bot's answer solve it?": yes solves the ticket
+    (credited to the bot), no hands it to staff with everything said so far."""
+    from helpmesh.bot import steps
+
+    user = current_user(request)
+    ticket = Ticket.objects.filter(pk=ticket_id, requester__user=user).first()
+    if ticket is None:
+        raise Http404("No such request")
+    if (ticket.custom_fields or {}).get("self_service") == "answered":
+        if request.POST.get("solved") == "yes":
+            steps.resolve(ticket)
+            messages.success(request, "Glad that solved it! We closed your request.")
+        else:
+            steps.release(ticket, "not_solved")
+            messages.success(request, "Thanks for telling us: a person from our team takes it now.")
+    return redirect("portal:request", ticket_id=ticket.pk)
+
+
+def bot_answered(ticket: Ticket) -> bool:
+    """Whether the bot answered the request and waits for the customer's verdict."""
+    return (ticket.custom_fields or {}).get("self_service") == "answered"
 
 
 def _query_id(raw: str | None) -> int | None:

@@ -12,4 +12,5 @@ urlpatterns = [
     path("requests/new/suggest/", deflection.suggest, name="suggest"),
     path("requests/new/deflected/", deflection.deflected, name="deflected"),
     path("requests/<int:ticket_id>/", views.request_detail, name="request"),
+    path("requests/<int:ticket_id>/bot-verdict/", deflection.bot_verdict, name="bot_verdict"),
 ]

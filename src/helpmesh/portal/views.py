@@ -99,6 +99,7 @@ def request_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
         "ticket": ticket,
         "thread": list(timeline.messages_for_display(public)),
         "form": form,
+        "bot_answered": deflection.bot_answered(ticket),
     }
     return render(request, "portal/request.html", context)
 
