@@ -124,7 +124,12 @@ def test_every_sign_in_failure_lockout_and_token_change_is_audited(personas, at_
         "token.revoked",
     ]
     unknown = AuditEvent.objects.get(kind="login.failed", subject_id=0)
-    assert unknown.data == {"channel": "api", "address": "198.51.100.1", "known_account": False}
+    assert unknown.data == {
+        "channel": "api",
+        "address": "198.51.100.1",
+        "known_account": False,
+        "reason": "password",
+    }
     assert "nobody" not in str(unknown.data)
 
 

@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
+from helpmesh.accounts import twofactor
 from helpmesh.accounts.models import AgentSkill, ApiToken, Skill, Team, TeamMembership, User
 from helpmesh.core.admin import AuditedAdmin
 
@@ -21,6 +24,12 @@ class UserAdmin(AuditedAdmin):
     search_fields = ["email", "name"]
     exclude = ["password", "groups", "user_permissions", "last_login"]
     inlines = [MembershipInline, SkillInline]
+    actions = ["reset_two_factor"]
+
+    @admin.action(description="Reset two-factor sign-in (they enrol again at next sign-in)")
+    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            twofactor.reset(user, actor=request.user)  # type: ignore[arg-type]  # admins only
 
 
 @admin.register(Team)

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
-from helpmesh.accounts import services, signin
+from helpmesh.accounts import services, signin, twofactor
 from helpmesh.accounts.models import Team, User
 from helpmesh.api.access import ERRORS, require_admin, require_agent
 from helpmesh.api.errors import ApiError, ErrorOut
@@ -18,6 +18,8 @@ router = Router(tags=["accounts"])
 class Credentials(Schema):
     email: str = Field(min_length=3, max_length=254)
     password: str = Field(min_length=1, max_length=1024)
+    # A staff member with two-factor sign-in: the authenticator's 6 digits or a recovery code.
+    code: str = Field("", max_length=64)
 
 
 class TokenOut(Schema):
@@ -58,14 +60,31 @@ def issue_token(request: HttpRequest, response: HttpResponse, payload: Credentia
     (seconds) until the pause ends; see docs/api.md.
     """
     try:
-        user = signin.sign_in(request, payload.email, payload.password, channel="api")
+        user = signin.check_password(request, payload.email, payload.password, channel="api")
+        if user is None:
+            raise ApiError(401, "bad_credentials", "email or password is wrong", "password")
+        method = _second_factor(request, user, payload.code)
     except signin.Throttled as exc:
         response["Retry-After"] = str(exc.retry_after)
         detail = f"too many failed sign-ins; try again in {exc.retry_after} seconds"
         return Status(429, {"code": "throttled", "detail": detail, "field": ""})
-    if user is None:
-        raise ApiError(401, "bad_credentials", "email or password is wrong", "password")
+    signin.signed_in(request, user, channel="api", second_factor=method)
     return {"token": services.issue_token(user, name="api")}
+
+
+def _second_factor(request: HttpRequest, user: User, code: str) -> str:
+    """Empty without two-factor sign-in, else how ``code`` proved it; ApiError when it cannot."""
+    if twofactor.is_enrolled(user):
+        if not code:
+            raise ApiError(401, "code_required", "a two-factor code is required", "code")
+        method = signin.check_second_factor(request, user, code, channel="api")
+        if method is None:
+            raise ApiError(401, "bad_code", "the two-factor code is wrong", "code")
+        return method
+    if twofactor.required_for(user):
+        detail = "two-factor sign-in is required: enrol at /account/two-factor/ first"
+        raise ApiError(403, "enrolment_required", detail, "code")
+    return ""
 
 
 @router.get("/me", response={200: MeOut, **ERRORS})

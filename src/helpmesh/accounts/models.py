@@ -156,3 +156,27 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key}: {self.failures} failures"
+
+
+class TwoFactor(models.Model):
+    """A staff member's TOTP authenticator (accounts.twofactor); active once ``confirmed_at``."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
+    secret = models.CharField(max_length=64)  # base32, as authenticator apps read it
+    created_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)  # the newest 30 s step used: no replays
+
+    def __str__(self) -> str:
+        return f"two-factor for {self.user}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code for a lost authenticator; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.user}"

@@ -15,7 +15,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 
-from helpmesh.accounts import throttle
+from helpmesh.accounts import throttle, twofactor
 from helpmesh.accounts.models import User
 from helpmesh.core import audit, clock
 
@@ -30,12 +30,14 @@ class Throttled(Exception):
         self.retry_after = retry_after
 
 
-def sign_in(request: HttpRequest, email: str, password: str, *, channel: str) -> User | None:
+def check_password(request: HttpRequest, email: str, password: str, *, channel: str) -> User | None:
     """The active user ``email`` and ``password`` name, or None; raises ``Throttled``.
 
-    ``channel`` ("web", "api") goes into the audit event. A refused attempt (while locked) does
-    not check the password, so a locked account cannot be probed, and is not audited one by one:
-    the lockout itself is (``login.locked``), so an attacker cannot flood the chain.
+    A failure is counted and audited (``login.failed``); a success is not yet a sign-in: the
+    caller checks the second factor if any, then calls ``signed_in``. ``channel`` ("web", "api")
+    goes into the audit events. A refused attempt (while locked) does not check the password,
+    so a locked account cannot be probed, and is not audited one by one: the lockout itself is
+    (``login.locked``), so an attacker cannot flood the chain.
     """
     address = throttle.client_address(request)
     wait = throttle.wait_seconds(email, address)
@@ -43,32 +45,45 @@ def sign_in(request: HttpRequest, email: str, password: str, *, channel: str) ->
         raise Throttled(wait)
     user = authenticate(request, email=email, password=password)
     if user is None:
-        _failed(email, address, channel)
-        return None
-    throttle.forget_account(email)
+        _failed(email, address, channel, reason="password")
+    return user  # type: ignore[return-value]
+
+
+def check_second_factor(request: HttpRequest, user: User, code: str, *, channel: str) -> str | None:
+    """How ``code`` proves ``user``'s second factor ("totp", "recovery") or None; a wrong code
+    counts as a failed sign-in of the account (so codes cannot be guessed either)."""
+    address = throttle.client_address(request)
+    wait = throttle.wait_seconds(user.email, address)
+    if wait:
+        raise Throttled(wait)
+    method = twofactor.verify(user, code)
+    if method is None:
+        _failed(user.email, address, channel, reason="second_factor")
+    return method
+
+
+def signed_in(request: HttpRequest, user: User, *, channel: str, second_factor: str = "") -> None:
+    """Record a completed sign-in: clear the account's failures, append ``login.succeeded``."""
+    throttle.forget_account(user.email)
+    data = {"channel": channel, "address": throttle.client_address(request)}
     audit.record(
         "login.succeeded",
         "user",
         user.pk,
         actor=user,
-        data={"channel": channel, "address": address},
+        data={**data, "second_factor": second_factor or "none"},
     )
-    return user  # type: ignore[return-value]
 
 
-def _failed(email: str, address: str, channel: str) -> None:
+def _failed(email: str, address: str, channel: str, *, reason: str) -> None:
     failure = throttle.record_failure(email, address)
     owner = User.objects.filter(email=throttle.account_key(email), is_active=True).first()
     # Unknown emails are audited without the text typed (often a mistyped password or someone
     # else's address) and under no user: the chain keeps no personal data it cannot erase.
     subject_id = owner.pk if owner else 0
+    data = {"channel": channel, "address": address, "known_account": owner is not None}
     with audit.unit():
-        audit.record(
-            "login.failed",
-            "user",
-            subject_id,
-            data={"channel": channel, "address": address, "known_account": owner is not None},
-        )
+        audit.record("login.failed", "user", subject_id, data={**data, "reason": reason})
         if failure.newly_locked_account and owner is not None:
             audit.record(
                 "login.locked",

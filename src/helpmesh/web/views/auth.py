@@ -7,7 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from helpmesh.accounts import signin
+from helpmesh.accounts import signin, twofactor
+from helpmesh.accounts import views as two_factor_views
 from helpmesh.web.access import safe_next
 from helpmesh.web.forms import LoginForm
 
@@ -27,10 +28,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = signin.sign_in(request, data["email"], data["password"], channel="web")
+            user = signin.check_password(request, data["email"], data["password"], channel="web")
         except signin.Throttled as exc:
             return _throttled(request, form, exc.retry_after)
+        if user is not None and (twofactor.is_enrolled(user) or twofactor.required_for(user)):
+            return two_factor_views.begin(request, user, safe_next(request, "/"))
         if user is not None:
+            signin.signed_in(request, user, channel="web")
             login(request, user)
             return redirect(safe_next(request, "/"))
         form.add_error(None, "That email and password do not match an active account.")
