@@ -16,7 +16,15 @@ from helpmesh.api import idempotency, pagination, responses
 from helpmesh.api.access import ERRORS, require_agent
 from helpmesh.api.errors import ApiError, not_found
 from helpmesh.api.params import IdFilter, Limit
-from helpmesh.conversations import merging, pipeline, presenters, schemas, search, services
+from helpmesh.conversations import (
+    agent_search,
+    merging,
+    pipeline,
+    presenters,
+    schemas,
+    search,
+    services,
+)
 from helpmesh.conversations.attachments import NewAttachment
 from helpmesh.conversations.errors import InboundRejected
 from helpmesh.conversations.models import Channel, Tag, Ticket
@@ -109,7 +117,7 @@ def create_ticket(request: HttpRequest, payload: schemas.TicketCreate) -> Any:
 def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> Any:
     """Tickets the caller may see, most recently updated first, a page at a time."""
     tickets = visible_tickets(request.user)  # type: ignore[arg-type]
-    tickets = _filtered(tickets, filters)
+    tickets = _filtered(tickets, filters, request.user)  # type: ignore[arg-type]
     rows, next_cursor = pagination.page(
         tickets.select_related("requester"), filters.cursor, filters.limit
     )
@@ -117,7 +125,7 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> Any:
     return responses.rendered(request, page)
 
 
-def _filtered(tickets: Any, f: TicketFilters) -> Any:
+def _filtered(tickets: Any, f: TicketFilters, user: User) -> Any:
     if f.status:
         tickets = tickets.filter(status__in=f.status.split(","))
     if f.team is not None:
@@ -130,7 +138,9 @@ def _filtered(tickets: Any, f: TicketFilters) -> Any:
         tickets = tickets.filter(tags__name=f.tag)
     if f.updated_since:
         tickets = tickets.filter(updated_at__gte=f.updated_since)
-    if f.q:
+    if f.q and user.is_agent:  # numbers, names, addresses, notes, operators (agent_search)
+        tickets = agent_search.matching(tickets, f.q, user)
+    elif f.q:  # customers search their own tickets' public text, never internal notes
         tickets = search.matching(tickets, f.q)
     return tickets
 

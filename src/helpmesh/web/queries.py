@@ -9,7 +9,7 @@ from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 
 from helpmesh.accounts.models import User
 from helpmesh.accounts.services import team_ids_of
-from helpmesh.conversations import search
+from helpmesh.conversations import agent_search
 from helpmesh.conversations.models import Priority, Ticket
 from helpmesh.conversations.permissions import visible_tickets
 from helpmesh.customers.models import CustomerIdentity
@@ -42,8 +42,9 @@ def in_view(tickets: QuerySet[Ticket], view: str, user: User, team_ids: list[int
     return tickets
 
 
-def filtered(tickets: QuerySet[Ticket], f: dict[str, Any]) -> QuerySet[Ticket]:
-    """Apply the inbox filters (a cleaned InboxFilters) and the text search."""
+def filtered(tickets: QuerySet[Ticket], f: dict[str, Any], user: User) -> QuerySet[Ticket]:
+    """Apply the inbox filters (a cleaned InboxFilters) and the agents' search (which raises
+    TicketError naming ``q`` for an operator it cannot read)."""
     for name in ("status", "priority", "channel"):
         if f.get(name):
             tickets = tickets.filter(**{name: f[name]})
@@ -52,7 +53,7 @@ def filtered(tickets: QuerySet[Ticket], f: dict[str, Any]) -> QuerySet[Ticket]:
     if f.get("tag"):
         tickets = tickets.filter(tags__name=f["tag"].strip().lower())
     if f.get("q"):
-        tickets = search.matching(tickets, f["q"])
+        tickets = agent_search.matching(tickets, f["q"], user)
     return tickets
 
 
@@ -114,5 +115,7 @@ def inbox(user: User, f: dict[str, Any]) -> tuple[QuerySet[Ticket], dict[str, st
         for v in VIEWS
     }
     view = f.get("view") or "all"
-    tickets = filtered(in_view(base, view, user, team_ids), f)
-    return sorted_by(tickets, f.get("sort") or "updated"), counts
+    tickets = sorted_by(filtered(in_view(base, view, user, team_ids), f, user), f.get("sort") or "")
+    if f.get("q"):  # the ticket of that number and the named requester's tickets come first
+        tickets = agent_search.ranked(tickets, f["q"])
+    return tickets, counts

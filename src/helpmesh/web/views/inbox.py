@@ -24,7 +24,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     filters = InboxFilters(request.GET)
     chosen = filters.cleaned_data if filters.is_valid() else {}
-    tickets, counts = queries.inbox(user, chosen)
+    try:
+        tickets, counts = queries.inbox(user, chosen)
+    except TicketError as exc:  # an operator the search cannot read: say which, list nothing
+        filters.add_error("q", exc.message)
+        tickets, counts = queries.inbox(user, {**chosen, "q": ""})
+        tickets = tickets.none()
     page = queries.page(tickets, chosen.get("page") or 1)
     context = {
         "filters": filters,
