@@ -9,6 +9,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("search/suggest/", views.suggest, name="suggest"),
+    path(
+        "search/<int:query_id>/open/<slug:kind>/<int:object_id>/",
+        views.open_result,
+        name="open_result",
+    ),
     path("categories/<slug:slug>/", views.category, name="category"),
     path("categories/<slug:category_slug>/<slug:slug>/", views.section, name="section"),
     path("articles/<int:article_id>/", views.article, name="article_by_id"),

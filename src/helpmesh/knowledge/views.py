@@ -20,6 +20,7 @@ from helpmesh.knowledge import markup, services
 from helpmesh.knowledge.models import Article, Category, Section, Status
 from helpmesh.knowledge.visibility import can_edit, is_staff, visible_articles
 from helpmesh.search import engine
+from helpmesh.search import services as search_services
 
 POPULAR = 6
 SUGGESTIONS = 5
@@ -155,6 +156,18 @@ def search(request: HttpRequest) -> HttpResponse:
     )
     context = {"q": query, "hits": results.hits, "query_id": results.query_id}
     return render(request, "knowledge/search.html", context)
+
+
+@require_GET
+def open_result(request: HttpRequest, query_id: int, kind: str, object_id: int) -> HttpResponse:
+    """A search result opened from the results page: count the click (the content-gap and
+    ranking reports read it), then go to the document. Works without JavaScript. The target
+    is the indexed document's own address, never one taken from the request."""
+    from helpmesh.search.models import SearchDocument
+
+    document = get_object_or_404(SearchDocument, kind=kind, object_id=object_id)
+    search_services.record_click(query_id, kind, object_id, viewer=_viewer(request))
+    return redirect(document.url)
 
 
 @require_GET
