@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 
 from django.db.models import Q, Value
 from django.db.models.functions import Lower, Replace
@@ -21,8 +22,24 @@ LINK = re.compile(r"\[[^\]]*\]\([^)]*\)|<[a-z][a-z0-9+.-]*:[^>\s]*>|\b(?:https?:
 # "@anna" or "@anna.smith" (an email's local part); not the middle of an email address.
 MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9][\w.+-]{0,63})")
 
-render = markup.render
-plain_text = markup.plain_text
+# Posts are read far more often than written: a busy topic page renders the same bodies again
+# and again, so each process keeps the HTML of the bodies it rendered last (keyed by the text
+# itself, so an edit is simply a new key).
+RENDERED_BODIES = 4096
+
+
+@lru_cache(maxsize=RENDERED_BODIES)
+def render(body: str) -> str:
+    """A post's Markdown as sanitized HTML."""
+    return markup.render(body)
+
+
+@lru_cache(maxsize=RENDERED_BODIES)
+def plain_text(body: str) -> str:
+    """A post's words without markup (search documents, QAPage data)."""
+    return markup.plain_text(body)
+
+
 excerpt = markup.excerpt
 
 

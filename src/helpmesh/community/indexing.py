@@ -8,7 +8,9 @@ so search shows them to its members (and staff) only.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from helpmesh.community import content, events
@@ -21,6 +23,7 @@ KIND = "topic"
 # with an open one, not enough to outrank a clearly better match.
 SOLVED_BOOST = 8.0
 TOP_REPLIES = 3
+_local = threading.local()
 AUDIENCE = {Access.PUBLIC: Audience.PUBLIC, Access.CUSTOMERS: Audience.CUSTOMERS}
 
 
@@ -62,12 +65,42 @@ def _body(topic: Topic) -> str:
 
 
 def sync(topic: Topic) -> None:
-    """Bring the index in line with ``topic``: indexed while indexable, absent otherwise."""
-    topic = Topic.objects.select_related("category__group").get(pk=topic.pk)
-    if indexable(topic):
-        search.index_document(document_for(topic))
-    else:
-        search.remove_document(KIND, topic.pk)
+    """Bring the index in line with ``topic``: indexed while indexable, absent otherwise.
+
+    Inside ``batched()`` the change waits for the end of the block."""
+    pending: set[int] | None = getattr(_local, "pending", None)
+    if pending is not None:
+        pending.add(topic.pk)
+        return
+    _flush({topic.pk})
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Index the topics changed inside the block once, together, when it ends (one embedding
+    pass for the demo's history instead of one per post). Nested blocks join the outer one."""
+    if getattr(_local, "pending", None) is not None:
+        yield
+        return
+    _local.pending = set()
+    try:
+        yield
+        pending = _local.pending
+    finally:
+        _local.pending = None
+    _flush(pending)
+
+
+def _flush(ids: set[int]) -> None:
+    # Read the rows again: what counts is their state now.
+    rows = Topic.objects.filter(pk__in=ids).select_related("category__group")
+    current = [t for t in rows if indexable(t)]
+    if len(current) == 1:
+        search.index_document(document_for(current[0]))
+    elif current:
+        search.index_documents([document_for(t) for t in current])
+    for pk in sorted(ids - {t.pk for t in current}):
+        search.remove_document(KIND, pk)
 
 
 def topic_documents() -> Iterator[Document]:

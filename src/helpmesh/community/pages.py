@@ -13,9 +13,11 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
 
-from helpmesh.community import access, content, services
+from helpmesh.community import access, content, rules, services
 from helpmesh.community.models import Post, Topic, TopicKind, TopicStatus, Visibility, Vote, Watch
 
 # JSON inside <script> must not close the element or open a comment: escape <, > and &.
@@ -31,8 +33,9 @@ def topic_context(topic: Topic, viewer: Any) -> dict[str, Any]:
         .order_by("created_at", "id")
     )
     my_votes = _my_votes(viewer, posts)
+    root = reverse("community:home")
     for post in posts:
-        _decorate(post, topic, my_votes)
+        _decorate(post, topic, my_votes, root)
     question = next((p for p in posts if p.is_question), None)
     accepted = next((p for p in posts if p.pk == topic.accepted_post_id), None)
     others = sorted(
@@ -51,6 +54,8 @@ def topic_context(topic: Topic, viewer: Any) -> dict[str, Any]:
         "signed_in": signed_in,
         "watching": signed_in and Watch.objects.filter(user=viewer, topic=topic).exists(),
         "is_staff": access.is_staff(viewer),
+        "can_edit_others": signed_in and rules.allows(viewer, "edit_others"),
+        "root": root,
         "jsonld": qa_page(topic, question, accepted, others),
         "duplicate_of": topic.duplicate_of if topic.status == TopicStatus.DUPLICATE else None,
     }
@@ -58,10 +63,16 @@ def topic_context(topic: Topic, viewer: Any) -> dict[str, Any]:
 
 def one_post(post: Post, context: dict[str, Any]) -> Post:
     """``post`` decorated like the page's posts (for an htmx partial of one reply)."""
-    return _decorate(post, context["topic"], {})
+    return _decorate(post, context["topic"], {}, context["root"])
 
 
-def _decorate(post: Post, topic: Topic, my_votes: dict[int, int]) -> Post:
+def _decorate(post: Post, topic: Topic, my_votes: dict[int, int], root: str) -> Post:
+    # Addresses and dates as plain strings: with 200 replies, a {% url %} and a |date per post
+    # cost more than the rest of the row.
+    post.base = f"{root}posts/{post.pk}/"  # type: ignore[attr-defined]
+    shown = localtime(post.created_at)
+    post.iso = shown.isoformat()  # type: ignore[attr-defined]
+    post.when = f"{shown.day} {shown:%b %Y, %H:%M}"  # type: ignore[attr-defined]
     post.html = content.render(post.body)  # type: ignore[attr-defined]
     post.my_vote = my_votes.get(post.pk, 0)  # type: ignore[attr-defined]
     post.is_accepted = post.pk == topic.accepted_post_id  # type: ignore[attr-defined]
@@ -81,6 +92,7 @@ def vote_context(post: Post, viewer: Any) -> dict[str, Any]:
     """The vote widget of one post, after a vote."""
     mine = Vote.objects.filter(post=post, voter=viewer).values_list("value", flat=True).first()
     post.my_vote = mine or 0  # type: ignore[attr-defined]
+    post.base = f"{reverse('community:home')}posts/{post.pk}/"  # type: ignore[attr-defined]
     return {"post": post, "signed_in": True}
 
 
