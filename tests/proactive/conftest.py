@@ -3,8 +3,11 @@ two customers on it (one of whom opted out in some tests), and a customer of ano
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -50,3 +53,49 @@ def shop(db, frozen) -> Shop:
         name="Erin", identities=[("email", "erin@globex.test")], organization=other
     )
     return Shop(api, dashboard, acme, carol, dave, erin)
+
+
+class Endpoint:
+    """A real HTTP endpoint on localhost whose answer the test changes."""
+
+    def __init__(self) -> None:
+        self.status, self.body, self.delay = 200, "all good", 0.0
+        self.hits = 0
+        endpoint = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                endpoint.hits += 1
+                if endpoint.delay:
+                    time.sleep(endpoint.delay)
+                body = endpoint.body.encode()
+                self.send_response(endpoint.status)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/health"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def fail(self, status: int = 503, body: str = "upstream down") -> None:
+        self.status, self.body = status, body
+
+    def recover(self) -> None:
+        self.status, self.body = 200, "all good"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def endpoint():
+    served = Endpoint()
+    yield served
+    served.close()

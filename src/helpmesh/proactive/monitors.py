@@ -122,19 +122,21 @@ def ping(token: str) -> Monitor | None:
     return monitor
 
 
+def claim(monitor: Monitor, now: datetime) -> bool:
+    """Move the monitor's next check forward, only if no other worker moved it since we read it."""
+    following = now + timedelta(seconds=monitor.interval_seconds)
+    won = Monitor.objects.filter(pk=monitor.pk, next_check_at=monitor.next_check_at).update(
+        next_check_at=following
+    )
+    if won:
+        monitor.next_check_at = following
+    return bool(won)
+
+
 def claim_due(now: datetime, limit: int = BATCH) -> list[Monitor]:
-    """Due monitors this worker won: each row's next_check_at moved forward by us alone."""
+    """Due monitors this worker won (see ``claim``)."""
     due = Monitor.objects.filter(is_active=True, next_check_at__lte=now).order_by("next_check_at")
-    claimed = []
-    for monitor in due.select_related("component")[:limit]:
-        following = now + timedelta(seconds=monitor.interval_seconds)
-        won = Monitor.objects.filter(pk=monitor.pk, next_check_at=monitor.next_check_at).update(
-            next_check_at=following
-        )
-        if won:
-            monitor.next_check_at = following
-            claimed.append(monitor)
-    return claimed
+    return [m for m in due.select_related("component")[:limit] if claim(m, now)]
 
 
 def run_due(now: datetime | None = None) -> dict[str, int]:
