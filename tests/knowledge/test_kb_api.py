@@ -237,3 +237,45 @@ def test_draft_from_a_solved_ticket(api, personas):
     assert "555 0123" not in data["body"] and "Turn it off and on again." in data["body"]
     other = api(personas.ben).post("/kb/articles/from-ticket", {"ticket_id": ticket.pk})
     assert other.status_code == 404  # ben cannot see team A's ticket
+
+
+def test_an_editor_uploads_a_file_readers_list_it_and_the_help_center_serves_it(api, kb, personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    anna = api(personas.anna)
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    response = anna.client.post(
+        f"/api/v1/kb/articles/{kb.public.pk}/files",
+        {"file": SimpleUploadedFile("screen shot.png", png, content_type="image/png")},
+        headers=anna.headers,
+    )
+    assert response.status_code == 201
+    row = response.json()
+    assert row["content_type"] == "image/png" and row["size"] == len(png)
+    assert row["url"] == f"/help/articles/{kb.public.pk}/files/{row['id']}/"
+
+    assert [f["id"] for f in api(None).get(f"/kb/articles/{kb.public.pk}/files").json()] == [
+        row["id"]
+    ]
+    assert b"".join(anna.client.get(row["url"]).streaming_content) == png
+
+
+def test_customers_cannot_upload_and_too_large_files_name_the_field(api, kb, personas, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    alice = api(personas.alice_user)
+    refused = alice.client.post(
+        f"/api/v1/kb/articles/{kb.public.pk}/files",
+        {"file": SimpleUploadedFile("a.txt", b"hi")},
+        headers=alice.headers,
+    )
+    assert refused.status_code == 403
+
+    settings.HELPMESH_MAX_ATTACHMENT_BYTES = 10
+    anna = api(personas.anna)
+    big = anna.client.post(
+        f"/api/v1/kb/articles/{kb.public.pk}/files",
+        {"file": SimpleUploadedFile("big.txt", b"x" * 11)},
+        headers=anna.headers,
+    )
+    assert big.status_code == 400 and big.json()["field"] == "file"

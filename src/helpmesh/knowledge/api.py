@@ -14,19 +14,28 @@ from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from helpmesh.accounts.models import User
 from helpmesh.api.access import ERRORS
 from helpmesh.api.auth import AUTH
 from helpmesh.api.errors import ApiError, not_found
+from helpmesh.conversations.errors import TicketError
 from helpmesh.conversations.permissions import visible_tickets
 from helpmesh.core import audit
 from helpmesh.knowledge import markup, services
 from helpmesh.knowledge.errors import KnowledgeError
-from helpmesh.knowledge.models import Article, ArticleVersion, Category, Section
+from helpmesh.knowledge.models import (
+    Article,
+    ArticleAttachment,
+    ArticleVersion,
+    Category,
+    Section,
+)
 from helpmesh.knowledge.services import UNSET, Placement
 from helpmesh.knowledge.visibility import can_edit, visible_articles
+from helpmesh.web.uploads import read_upload
 
 router = Router(tags=["knowledge"])
 
@@ -341,3 +350,46 @@ def _category(category: Category) -> dict[str, Any]:
         "position": category.position,
         "sections": [s.slug for s in category.sections.all()],
     }
+
+
+class FileOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    url: str
+    created_at: datetime
+
+
+def _file_dict(row: ArticleAttachment) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "filename": row.filename,
+        "content_type": row.content_type,
+        "size": row.size,
+        "url": f"/help/articles/{row.article_id}/files/{row.pk}/",
+        "created_at": row.created_at,
+    }
+
+
+@router.get(
+    "/kb/articles/{int:article_id}/files", response={200: list[FileOut], **ERRORS}, auth=OPEN
+)
+def list_files(request: HttpRequest, article_id: int) -> Any:
+    """An article's files (images, PDFs); embed one in Markdown by its ``url``."""
+    return [_file_dict(row) for row in _article(request, article_id).attachments.order_by("pk")]
+
+
+@router.post("/kb/articles/{int:article_id}/files", response={201: FileOut, **ERRORS})
+def upload_file(request: HttpRequest, article_id: int, file: File[UploadedFile]) -> Any:
+    """Attach a file to an article (multipart field ``file``; agents and admins), within the
+    same size limit as ticket attachments (413-free: a too large file is a 400 naming ``file``)."""
+    editor = _editor(request)
+    article = _article(request, article_id)
+    with _refusals():
+        try:
+            upload = read_upload(file)
+        except TicketError as exc:
+            raise KnowledgeError(exc.message, "file", "too_large") from exc
+        row = services.add_attachment(article, upload, actor=editor)
+    return Status(201, _file_dict(row))

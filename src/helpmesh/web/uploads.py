@@ -12,10 +12,11 @@ from helpmesh.conversations.errors import TicketError
 
 def attachments_from(request: HttpRequest, field: str = "attachments") -> list[NewAttachment]:
     """The files posted under ``field``; refuses an oversized file before reading it into memory."""
-    return [_read(upload) for upload in request.FILES.getlist(field)]
+    return [read_upload(upload) for upload in request.FILES.getlist(field)]
 
 
-def _read(upload: UploadedFile) -> NewAttachment:
+def read_upload(upload: UploadedFile) -> NewAttachment:
+    """One uploaded file as a NewAttachment, refused (TicketError) over the size limit."""
     limit = settings.HELPMESH_MAX_ATTACHMENT_BYTES
     if upload.size and upload.size > limit:
         raise TicketError(
