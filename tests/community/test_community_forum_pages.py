@@ -151,3 +151,10 @@ def test_a_topic_page_costs_the_same_queries_with_many_replies(community, person
             community.post_reply(topic, author, f"Reply {i}")
     assert queries() == few
     assert few <= 20
+
+
+def test_the_portal_help_center_and_inbox_link_to_the_community(community, personas):
+    customer, agent = client_for(personas.alice_user), client_for(personas.anna)
+    assert b'href="/community/"' in customer.get("/portal/").content
+    assert b'href="/community/"' in client_for().get("/help/").content
+    assert b'href="/community/"' in agent.get("/inbox/").content
