@@ -53,7 +53,8 @@ def can_read(user: Any, category: Category) -> bool:
         return False
     if category.access == Access.CUSTOMERS:
         return True
-    return category.group_id is not None and category.group.members.filter(pk=user.pk).exists()
+    group = category.group
+    return group is not None and group.members.filter(pk=user.pk).exists()
 
 
 def visible_topics(user: Any) -> QuerySet[Topic]:

@@ -66,7 +66,7 @@ def mentioned_users(body: str, *, exclude: int | None = None) -> list[User]:
         by_email |= Q(email__istartswith=f"{name}@")
     handle = Lower(Replace("name", Value(" "), Value("")))
     rows = User.objects.filter(is_active=True).annotate(handle=handle)
-    rows = rows.filter(by_email | Q(handle__in=names)).exclude(pk=exclude).order_by("pk")
+    rows = rows.filter(by_email | Q(handle__in=names)).exclude(pk=exclude or 0).order_by("pk")
     return list(rows)
 
 

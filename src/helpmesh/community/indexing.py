@@ -24,7 +24,7 @@ KIND = "topic"
 SOLVED_BOOST = 8.0
 TOP_REPLIES = 3
 _local = threading.local()
-AUDIENCE = {Access.PUBLIC: Audience.PUBLIC, Access.CUSTOMERS: Audience.CUSTOMERS}
+AUDIENCE: dict[str, str] = {Access.PUBLIC: Audience.PUBLIC, Access.CUSTOMERS: Audience.CUSTOMERS}
 
 
 def indexable(topic: Topic) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -96,7 +97,7 @@ def _notify(post: Post, reasons: dict[int, str]) -> None:
 
     for pk in sorted(wanted):
         if modes.get(pk, NotifyMode.IMMEDIATE) == NotifyMode.IMMEDIATE:
-            transaction.on_commit(lambda pk=pk: tasks.send_notices.enqueue(pk))
+            transaction.on_commit(partial(tasks.send_notices.enqueue, pk))
 
 
 def unsent(user_id: int) -> list[PendingNotice]:
@@ -143,7 +144,7 @@ def _send(user: User, notices: list[PendingNotice], digest: bool) -> None:
     first = notices[0].post.topic
     subject = (
         f"Community digest: {len(items)} new posts"
-        if digest or len({i["topic"].pk for i in items}) > 1
+        if digest or len({n.post.topic_id for n in notices}) > 1
         else f"[Community] {first.title}"
     )
     mail = EmailMultiAlternatives(
