@@ -25,6 +25,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 24
 # Conjunctive hits that make the OR-ed query unnecessary (docs/search.md).
 ENOUGH = 10
+# Up to this many words, documents missing one of them are tried before any word will do.
+MAX_RELAXED = 8
 
 SQLITE_INSTALL = [
     "CREATE VIRTUAL TABLE search_fts USING fts5(title, search_text, "
@@ -106,7 +108,8 @@ def lexical(text: str, scope: Scope, limit: int = 100) -> list[tuple[int, float]
     Documents holding every word are looked for first: when there are enough of them they are
     the best BM25 matches anyway, and the engine scores only them instead of every document
     that shares one common word (at 100k documents that is the difference between a few
-    milliseconds and a few hundred). Too few, and the OR-ed query fills the list.
+    milliseconds and a few hundred). Too few, and documents holding all the words but one are
+    tried; still too few (or a long query), and the OR-ed query fills the list.
     """
     words = terms(text)
     if not words:
@@ -115,16 +118,30 @@ def lexical(text: str, scope: Scope, limit: int = 100) -> list[tuple[int, float]
         every = _ranked(words, scope, limit, conjunctive=True)
         if len(every) >= min(limit, ENOUGH):
             return every
+        if 2 < len(words) <= MAX_RELAXED:  # then documents missing any one of the words
+            most = _ranked(words, scope, limit, conjunctive=True, missing=1)
+            if len(most) >= min(limit, ENOUGH):
+                return most
     return _ranked(words, scope, limit, conjunctive=False)
 
 
+def _expression(quoted: list[str], conjunctive: bool, missing: int, and_: str, or_: str) -> str:
+    """The words OR-ed, AND-ed, or (``missing=1``) every AND of all the words but one, OR-ed."""
+    if not conjunctive:
+        return or_.join(quoted)
+    if not missing:
+        return and_.join(quoted)
+    groups = (and_.join(quoted[:i] + quoted[i + 1 :]) for i in range(len(quoted)))
+    return or_.join(f"({group})" for group in groups)
+
+
 def _ranked(
-    words: list[str], scope: Scope, limit: int, *, conjunctive: bool
+    words: list[str], scope: Scope, limit: int, *, conjunctive: bool, missing: int = 0
 ) -> list[tuple[int, float]]:
     where, params = scope.where()
     if connection.vendor == "sqlite":
         quoted = [*(f'"{w}"' for w in words[:-1]), f'"{words[-1]}"*']
-        match = (" AND " if conjunctive else " OR ").join(quoted)
+        match = _expression(quoted, conjunctive, missing, " AND ", " OR ")
         sql = (
             f"SELECT d.id, -bm25(search_fts, 3.0, 1.0) AS score FROM search_fts "  # noqa: S608
             f"JOIN {TABLE} d ON d.id = search_fts.rowid "
@@ -133,7 +150,7 @@ def _ranked(
         args = [match, *params, limit]
     elif connection.vendor == "postgresql":
         quoted = [*(_pg_term(w) for w in words[:-1]), _pg_term(words[-1]) + ":*"]
-        query = (" & " if conjunctive else " | ").join(quoted)
+        query = _expression(quoted, conjunctive, missing, " & ", " | ")
         sql = (
             "SELECT d.id, ts_rank_cd(d.search_vector, q) AS score "  # noqa: S608
             f"FROM {TABLE} d, to_tsquery('english', %s) q "
