@@ -11,7 +11,7 @@ import pytest
 from helpmesh.accounts import services as accounts
 from helpmesh.accounts.models import Role
 from helpmesh.community import crowd, services
-from helpmesh.community.models import CrowdOffer, Topic
+from helpmesh.community.models import CrowdOffer, PendingNotice, Topic
 from helpmesh.conversations import services as tickets
 from helpmesh.conversations.models import Ticket
 from helpmesh.core import clock
@@ -231,6 +231,8 @@ def test_experts_with_accepted_answers_on_the_tags_are_offered_the_question(crow
 
     offers = list(CrowdOffer.objects.filter(topic=topic).values_list("member__name", "reason"))
     assert offers == [("Bob", "1 accepted answer on billing")]
+    notice = PendingNotice.objects.get(user=personas.bob_user, post__topic=topic)
+    assert notice.reason == "offered"
     ticket = Ticket.objects.get(pk=topic.ticket_id)
     trace = " ".join(routing.trace_for(ticket)[-1]["trace"])
     assert "offered to Bob (1 accepted answer on billing)" in trace

@@ -190,13 +190,11 @@ def _answers(n: int) -> str:
 
 
 def _notify_experts(topic: Topic, members: list[User]) -> None:
-    if not members:
-        return
     from helpmesh.community import notifications
 
-    notifier = getattr(notifications, "offer_question", None)
-    if notifier is not None:
-        notifier(topic, members)
+    question = topic.posts.filter(is_question=True).first()
+    if members and question is not None:
+        notifications.offer(question, members)
 
 
 # -- the time box ends -----------------------------------------------------------------------

@@ -35,6 +35,7 @@ from helpmesh.core import clock
 
 # Why someone hears of a post; the strongest reason wins when several apply.
 MENTIONED, ANSWERED, WATCHING = "mentioned", "answered", "watching"
+OFFERED = "offered"  # the crowd layer asks an expert to answer
 DIGEST_EVERY = timedelta(days=1)
 
 
@@ -98,6 +99,11 @@ def _notify(post: Post, reasons: dict[int, str]) -> None:
     for pk in sorted(wanted):
         if modes.get(pk, NotifyMode.IMMEDIATE) == NotifyMode.IMMEDIATE:
             transaction.on_commit(partial(tasks.send_notices.enqueue, pk))
+
+
+def offer(question: Post, members: Iterable[User]) -> None:
+    """Tell experts the crowd layer offered them a question (``community.crowd.offer``)."""
+    _notify(question, {user.pk: OFFERED for user in members if user.pk != question.author_id})
 
 
 def unsent(user_id: int) -> list[PendingNotice]:
