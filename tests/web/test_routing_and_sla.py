@@ -142,8 +142,8 @@ def test_escalating_with_a_note_moves_the_ticket_up_a_tier(client, desk):
     assert (ticket.team, ticket.assignee) == (desk.team_b, desk.ben)
     note = Message.objects.get(ticket=ticket, internal=True)
     assert "Needs a database fix" in note.body_text and note.author_user == desk.anna
-    # Team B's tickets are not Anna's to see: she lands back in her inbox, told where it went.
-    assert response.redirect_chain[-1][0] == "/inbox/"
+    # Team B's tickets are not Anna's team's, but she follows the one she escalated.
+    assert response.redirect_chain[-1][0] == f"/inbox/tickets/{ticket.pk}/"
     assert f"Escalated #{ticket.pk} to tier 2 (Team B), assigned to Ben." in (
         response.content.decode()
     )

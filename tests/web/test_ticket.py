@@ -176,7 +176,9 @@ def test_merge_into_another_ticket(client, personas):
     source = personas.ticket_for(personas.alice_user, subject="Duplicate")
     target = personas.ticket_for(personas.alice_user, subject="Original")
     client.force_login(personas.anna)
-    response = client.post(f"/inbox/tickets/{source.pk}/merge/", {"target": target.pk})
+    response = client.post(  # confirmed: the preview is tests/web/test_safe_actions.py's
+        f"/inbox/tickets/{source.pk}/merge/", {"target": target.pk, "confirm": "True"}
+    )
     assert response.url == f"/inbox/tickets/{target.pk}/"
     source.refresh_from_db()
     assert source.merged_into == target

@@ -155,14 +155,15 @@ def _operator(key: str, value: str, user: User) -> Q:
         return _choice(key, value, list({"priority": Priority, "channel": Channel}[key].values))
     if key == "team":
         teams = Team.objects.filter(Q(slug=value) | Q(name__iexact=value))
-        return Q(team__in=teams)
+        return Q(team_id__in=list(teams.values_list("pk", flat=True)))
     if key == "assignee":
         return _assignee(value, user)
     if key == "tag":
         return Q(tags__name=value)
     if key == "org":
         orgs = Organization.objects.filter(Q(name__icontains=value) | Q(domains__icontains=value))
-        return Q(organization__in=orgs)
+        # A list, not a subquery: the planner then walks the (organization, updated) index.
+        return Q(organization_id__in=list(orgs.values_list("pk", flat=True)))
     people = CustomerIdentity.objects.filter(value__iexact=value).values("customer_id")
     return Q(requester__in=people) | Q(requester__name__icontains=value)
 

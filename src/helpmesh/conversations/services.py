@@ -6,7 +6,7 @@ timeline (core.audit.events_for("ticket", id)) is exactly what happened.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -303,6 +303,7 @@ def update_ticket(
     with audit.unit():
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
         status_before = locked.status
+        changes = _keep_following(locked, changes, actor)
         changed = [
             _change_subject(locked, changes, actor),
             _change_priority(locked, changes, actor),
@@ -467,6 +468,27 @@ def _change_fields(ticket: Ticket, changes: TicketChanges, actor: User | None) -
     audit.record("ticket.fields_changed", "ticket", ticket.pk, actor=actor, data=cleaned)
     ticket.custom_fields = merged
     return True
+
+
+def _keep_following(ticket: Ticket, changes: TicketChanges, actor: User | None) -> TicketChanges:
+    """An agent who hands a ticket on (another assignee, a team they are not in) keeps reading
+    it as a follower (a collaborator), instead of meeting a bare 404 on the next click."""
+    if actor is None or actor.role == Role.ADMIN:
+        return changes  # the system has no access to keep; admins see every ticket anyway
+    team_id = None if changes.clear_team else (changes.team.pk if changes.team else ticket.team_id)
+    if changes.clear_assignee:
+        assignee_id = None
+    else:
+        assignee_id = changes.assignee.pk if changes.assignee else ticket.assignee_id
+    moved = (team_id, assignee_id) != (ticket.team_id, ticket.assignee_id)
+    still_sees = (
+        team_id is None
+        or assignee_id == actor.pk
+        or TeamMembership.objects.filter(user=actor, team_id=team_id).exists()
+    )
+    if not moved or still_sees:
+        return changes
+    return replace(changes, add_collaborators=[*changes.add_collaborators, actor])
 
 
 def _add_collaborators(ticket: Ticket, changes: TicketChanges, actor: User | None) -> bool:

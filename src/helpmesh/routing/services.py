@@ -155,6 +155,8 @@ def escalate(ticket: Ticket, *, actor: User, note: str) -> RoutingDecision:
             author_user=actor,
             internal=True,
         )
+        # The next tier is usually a team the escalating agent is not in: they keep following it.
+        tickets.update_ticket(ticket, tickets.TicketChanges(add_collaborators=[actor]), actor=actor)
         escalated = replace(facts, tier=(facts.tier or 1) + 1, assignee_id=None)
         return route_ticket(ticket, kind="escalate", facts=escalated)  # type: ignore[return-value]
 

@@ -110,7 +110,10 @@ class MacroForm(forms.Form):
 
 
 class MergeForm(forms.Form):
+    """Merge into another ticket: the first post previews what moves, the confirmed one merges."""
+
     target = forms.IntegerField(min_value=1, label="Merge into ticket #")
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class BulkForm(forms.Form):

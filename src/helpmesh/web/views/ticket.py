@@ -25,7 +25,7 @@ from helpmesh.conversations.permissions import (
     visible_tickets,
 )
 from helpmesh.routing import services as routing
-from helpmesh.web import routing_cards, timeline
+from helpmesh.web import previews, routing_cards, timeline
 from helpmesh.web.access import agent_required, current_user, is_htmx, visible_ticket_or_404
 from helpmesh.web.errors import add_ticket_error
 from helpmesh.web.forms import EscalateForm, MacroForm, MergeForm, ReplyForm, TicketForm
@@ -48,6 +48,8 @@ def _page(request: HttpRequest, user: User, ticket: Ticket, **forms_: Any) -> Ht
         "reply": forms_.get("reply") or _blank_reply(user),
         "edit": forms_.get("edit") or TicketForm(initial=_current(ticket)),
         "merge": forms_.get("merge") or MergeForm(),
+        "merge_preview": forms_.get("merge_preview"),
+        "macro_review": forms_.get("macro_review"),
         "escalate": forms_.get("escalate") or EscalateForm(),
         "macro": forms_.get("macro") or MacroForm(macros=automation.macros_for(user)),
         "routing": routing_cards.routing_card(ticket),
@@ -162,7 +164,10 @@ def update(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @require_POST
 @agent_required
 def merge(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    """Fold this ticket into another the agent can see, then show the surviving ticket."""
+    """Fold this ticket into another the agent can see, then show the surviving ticket.
+
+    Merging cannot be undone, so the first post only shows what will move; the merge happens
+    when the agent confirms that preview."""
     user = current_user(request)
     ticket = visible_ticket_or_404(user, ticket_id)
     form = MergeForm(request.POST)
@@ -170,6 +175,11 @@ def merge(request: HttpRequest, ticket_id: int) -> HttpResponse:
         target = visible_tickets(user).filter(pk=form.cleaned_data["target"]).first()
         if target is None:
             form.add_error("target", "No ticket with that number that you can see.")
+        elif target.pk == ticket.pk:
+            form.add_error("target", "Cannot merge a ticket into itself.")
+        elif not form.cleaned_data["confirm"]:
+            preview = previews.merge_preview(ticket, target)
+            return _page(request, user, ticket, merge=form, merge_preview=preview)
         elif _attempt(form, lambda: merging.merge_tickets(ticket, target, actor=user)):
             messages.success(request, f"Merged #{ticket.pk} into #{target.pk}.")
             return redirect("web:ticket", ticket_id=target.pk)
@@ -205,10 +215,13 @@ def escalate(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @require_POST
 @agent_required
 def apply_macro(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    """Apply one of the agent's macros; htmx gets the refreshed timeline and side panel back."""
+    """Fill the reply box and the side panel with a macro for the agent to review and send
+    (the default), or, when the agent chose "Apply and send", apply it at once."""
     user = current_user(request)
     ticket = visible_ticket_or_404(user, ticket_id)
     form = MacroForm(request.POST, macros=automation.macros_for(user))
+    if request.POST.get("then") != "send":
+        return _review_macro(request, user, ticket, form)
     applied = form.is_valid() and _apply_macro(form, ticket, user)
     if applied and not visible_tickets(user).filter(pk=ticket.pk).exists():
         # The macro moved the ticket to a team this agent does not see: back to the inbox.
@@ -232,6 +245,25 @@ def apply_macro(request: HttpRequest, ticket_id: int) -> HttpResponse:
         messages.success(request, f"Applied “{form.cleaned_data['macro']}”.")
         return redirect("web:ticket", ticket_id=ticket.pk)
     return _page(request, user, ticket, macro=form)
+
+
+def _review_macro(
+    request: HttpRequest, user: User, ticket: Ticket, form: MacroForm
+) -> HttpResponse:
+    """The ticket page with the macro's reply in the reply box and its changes in the side
+    panel, nothing saved: the agent edits, then sends the reply and saves the fields."""
+    if not form.is_valid():
+        return _page(request, user, ticket, macro=form)
+    try:
+        draft = previews.macro_draft(form.cleaned_data["macro"], ticket, _current(ticket))
+    except previews.MacroUnusable as exc:
+        form.add_error(None, f"This macro cannot be applied: {exc}.")
+        return _page(request, user, ticket, macro=form)
+    reply = ReplyForm(initial={"mode": "public", "body": draft.reply}) if draft.reply else None
+    # Bound to the macro's values, with the ticket's current ones as the hidden initials: saving
+    # sends exactly what the macro (or the agent's edits on top) changes.
+    edit = TicketForm(draft.fields, initial=_current(ticket)) if draft.changed else None
+    return _page(request, user, ticket, reply=reply, edit=edit, macro_review=draft)
 
 
 def _apply_macro(form: MacroForm, ticket: Ticket, user: User) -> bool:
