@@ -22,6 +22,7 @@ What the simulation assumes (docs/simulate.md):
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -184,7 +185,7 @@ class Replay:
         self.timeline = Timeline()
         self.waiting: dict[str, deque[SimTicket]] = {}
         self.pools: dict[tuple[int, str], Pool] = {}
-        self.sweep_pending = False
+        self.sweep_at = math.inf  # when the next queue sweep is planned
         self.decisions = 0
         self.now_s = 0.0
         kinds = {layer.kind for layer in scenario.model.layers}
@@ -310,21 +311,47 @@ class Replay:
         members = self.world.members(team)
         return any(assignment.unavailable(a, channel, now) is None for a in members)
 
-    def _sweep_later(self) -> None:
-        if not self.sweep_pending:
-            self.sweep_pending = True
-            self.timeline.at(self.now_s + SWEEP_S, self._sweep)
+    def _sweep_later(self, at_s: float | None = None) -> None:
+        """Sweep the queues at ``at_s`` (default: in five minutes) unless one comes sooner."""
+        at_s = self.now_s + SWEEP_S if at_s is None else max(at_s, self.now_s)
+        if at_s < self.sweep_at:
+            self.sweep_at = at_s
+            self.timeline.at(at_s, lambda: self._sweep(at_s))
 
-    def _sweep(self) -> None:
-        self.sweep_pending = False
+    def _sweep(self, planned_s: float) -> None:
+        if planned_s != self.sweep_at:
+            return  # superseded by a sooner sweep
+        self.sweep_at = math.inf
         now = self._at(self.now_s)
         for team, queue in list(self.waiting.items()):
             # Only a layer that looks across teams can place a ticket whose team has nobody
             # free; otherwise deciding again would only say "waits" (and cost the run's time).
             if queue and (self.crosses_teams or self._anyone_free(team, queue[0], now)):
                 self._serve_queue(team)
-        if any(self.waiting.values()):
+        if not any(self.waiting.values()):
+            return
+        if self.crosses_teams:
             self._sweep_later()
+            return
+        # Agents at capacity call the queue themselves when they finish (_finish); what is
+        # left is waiting for a schedule to open: sleep until the first one does.
+        opening = self._next_opening(now)
+        if opening is not None:
+            self._sweep_later(self.now_s + max((opening - now).total_seconds(), 1.0))
+
+    def _next_opening(self, now: datetime) -> datetime | None:
+        """The soonest moment a closed schedule of a waiting team's member opens."""
+        soonest = None
+        for team, queue in self.waiting.items():
+            if not queue:
+                continue
+            for agent in self.world.members(team):
+                if agent.schedule is None or agent.schedule.is_open(now):
+                    continue
+                opens = agent.schedule.next_open(now)
+                if opens is not None and (soonest is None or opens < soonest):
+                    soonest = opens
+        return soonest
 
     # -- figures ----------------------------------------------------------------------------
 
