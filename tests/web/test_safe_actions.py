@@ -190,3 +190,16 @@ def test_a_broken_macro_is_refused_on_review_too(client, personas):
     response = client.post(f"/inbox/tickets/{ticket.pk}/macro/", {"macro": broken.pk})
     assert "This macro cannot be applied: actions[0].assign_agent" in response.content.decode()
     assert Ticket.objects.get(pk=ticket.pk).assignee is None
+
+
+def test_system_authors_are_not_offered_as_assignees(client, personas):
+    from helpmesh.automation.actions import automation_user
+    from helpmesh.routing.notes import routing_agent
+
+    routing_agent(), automation_user()
+    ticket = personas.ticket_for(personas.alice_user, team=personas.team_a)
+    client.force_login(personas.anna)
+    page = client.get(f"/inbox/tickets/{ticket.pk}/")
+    names = [u.email for u in page.context["edit"].fields["assignee"].queryset]
+    assert "anna@example.com" in names
+    assert not [n for n in names if n.endswith("@helpmesh.invalid")]

@@ -120,7 +120,7 @@ def ranked(tickets: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
         whens.append(When(requester_id__in=named, then=Value(1)))
     if not whens:
         return tickets
-    order = list(tickets.query.order_by) or list(Ticket._meta.ordering)
+    order = list(tickets.query.order_by) or list(Ticket._meta.ordering or [])
     rank = Case(*whens, default=Value(2), output_field=IntegerField())
     return tickets.alias(search_rank=rank).order_by("search_rank", *order)
 
@@ -417,7 +417,7 @@ def _vocabulary(first: str, shortest: int, longest: int) -> set[str]:
         "SELECT term FROM conversations_subject_fts_vocab WHERE term >= %s AND term < %s "
         "AND length(term) BETWEEN %s AND %s"
     )
-    bounds = [first, chr(ord(first) + 1), shortest, longest]
+    bounds: list[str | int] = [first, chr(ord(first) + 1), shortest, longest]
     with connection.cursor() as cursor:
         cursor.execute(sql, bounds * 2)
         return {row[0] for row in cursor.fetchall()}

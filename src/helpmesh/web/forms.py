@@ -9,6 +9,7 @@ from helpmesh.accounts.models import Role, Team, User
 from helpmesh.automation.models import Macro
 from helpmesh.conversations.models import Channel, Priority, Status
 from helpmesh.conversations.services import TicketChanges
+from helpmesh.routing.snapshots import SYSTEM_DOMAIN
 
 BLANK = [("", "—")]
 
@@ -16,6 +17,8 @@ BLANK = [("", "—")]
 def assignable_agents() -> forms.ModelChoiceField:
     """A field listing the people who can own tickets (light agents cannot)."""
     agents = User.objects.filter(role__in=[Role.AGENT, Role.ADMIN], is_active=True).order_by("name")
+    # System authors (routing, the answer bot, automation) are agents on paper, never owners.
+    agents = agents.exclude(email__endswith=SYSTEM_DOMAIN)
     return forms.ModelChoiceField(agents, required=False, empty_label="Unassigned")
 
 
