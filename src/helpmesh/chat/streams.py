@@ -83,8 +83,9 @@ def visitor_events(
             else:
                 yield frame(str(event.get("type")), {"who": event.get("who", "")})
     finally:
-        subscription.close()
         services.left(session)
+        _release_connection()  # a stream's thread may end without Django closing it
+        subscription.close()  # last: whoever waits for the listeners to go sees the mark
 
 
 def _replay(session: ChatSession, last_id: int) -> Iterator[str]:
