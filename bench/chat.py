@@ -176,7 +176,12 @@ async def run(args: argparse.Namespace, base: str, token: str) -> dict[str, list
     to_agent = [(seen_by_agent[m] - sent[m]) * 1000 for m in sent if m in seen_by_agent]
     back = [(arrived[m] - reply_sent[m]) * 1000 for m in arrived if m in reply_sent]
     round_trip = [(arrived[m] - sent[m]) * 1000 for m in arrived]
-    return {"to_agent": to_agent, "back": back, "round_trip": round_trip, "lost": [len(sent) - len(arrived)]}
+    return {
+        "to_agent": to_agent,
+        "back": back,
+        "round_trip": round_trip,
+        "lost": [len(sent) - len(arrived)],
+    }
 
 
 def main() -> int:
@@ -218,7 +223,9 @@ def main() -> int:
         server.terminate()
         server.wait(10)
     db = "postgresql" if args.database_url else "sqlite"
-    print(f"{args.chats} open chats, {args.messages} messages at {args.rate}/s, {db}, {args.pubsub}")
+    print(
+        f"{args.chats} open chats, {args.messages} messages at {args.rate}/s, {db}, {args.pubsub}"
+    )
     for key, label in (
         ("to_agent", "visitor -> agent"),
         ("back", "agent -> visitor"),

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -88,7 +88,7 @@ def visitor_events(
         subscription.close()  # last: whoever waits for the listeners to go sees the mark
 
 
-def _replay(session: ChatSession, last_id: int) -> Iterator[str]:
+def _replay(session: ChatSession, last_id: int) -> Generator[str, None, int]:
     """Every public message after ``last_id``, as frames; returns the new last id."""
     if session.ticket_id is None:
         session.refresh_from_db(fields=["ticket"])
@@ -116,7 +116,7 @@ def inbox_events(
             if event is None:
                 yield ": keepalive\n\n"
                 continue
-            if not visible_tickets(agent).filter(pk=event.get("ticket_id")).exists():
+            if not visible_tickets(agent).filter(pk=int(event.get("ticket_id") or 0)).exists():
                 continue
             if event.get("type") == "message":
                 last_id = yield from _inbox_replay(agent, last_id)
@@ -126,7 +126,7 @@ def inbox_events(
         subscription.close()
 
 
-def _inbox_replay(agent: User, last_id: int) -> Iterator[str]:
+def _inbox_replay(agent: User, last_id: int) -> Generator[str, None, int]:
     rows = (
         Message.objects.filter(
             ticket__in=visible_tickets(agent),
