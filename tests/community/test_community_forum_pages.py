@@ -55,9 +55,17 @@ def test_a_customers_category_needs_a_sign_in(community, personas):
 
 def test_a_held_post_shows_to_its_author_and_staff_only(community, personas):
     topic = community.post_topic(personas.alice_user)
-    community.post_topic(personas.bob_user, "Bob's first")  # bob is established
-    held = community.post_reply(topic, personas.lisa, "x")  # staff are never held
-    assert held.visibility == "visible"
+    held = community.post_reply(topic, personas.bob_user, "Words from bob", approve=False)
+    assert held.visibility == "pending"
+    for user, shown in [
+        (personas.bob_user, True),
+        (personas.anna, True),
+        (personas.alice_user, False),
+        (None, False),
+    ]:
+        page = client_for(user).get(topic.path).content.decode()
+        assert ("Words from bob" in page) is shown, user
+    assert "Awaiting approval" in client_for(personas.bob_user).get(topic.path).content.decode()
 
 
 def test_asking_replying_voting_and_accepting_work_without_javascript(community, personas):
