@@ -102,8 +102,8 @@ def _row(
     # Walk incidents, not days: each marks the days it touched; downtime is the union of the
     # major and critical spans inside the window.
     window = max(datetime.combine(first_day, time.min, tzinfo=now.tzinfo), component.created_at)
-    levels = {}
-    spans = []
+    levels: dict[date, int] = {}
+    spans: list[tuple[datetime, datetime]] = []
     for incident in incidents:
         if not any(c.pk == component.pk for c in incident.components.all()):
             continue
