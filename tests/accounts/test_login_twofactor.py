@@ -57,6 +57,17 @@ def test_enrolment_needs_a_right_code_and_hands_out_hashed_recovery_codes(person
     assert AuditEvent.objects.filter(kind="twofactor.enrolled", subject_id=personas.anna.pk)
 
 
+def test_a_mistyped_code_keeps_the_scanned_secret(client, personas, at_nine):
+    client.force_login(personas.ben)
+    first = client.get("/account/two-factor/").content
+    client.post("/account/two-factor/", {"code": "000000"})
+    secret = TwoFactor.objects.get(user=personas.ben).secret
+    assert secret.encode() in first  # the page after the typo shows the same key
+    assert secret.encode() in client.get("/account/two-factor/").content
+    client.post("/account/two-factor/", {"code": code_for(personas.ben)})
+    assert twofactor.is_enrolled(personas.ben)
+
+
 def test_customers_cannot_enrol(personas):
     with pytest.raises(ValueError):
         twofactor.start_enrolment(personas.alice_user)

@@ -14,7 +14,6 @@ import secrets
 import pyotp
 import segno
 from django.conf import settings
-from django.db import transaction
 
 from helpmesh.accounts.models import STAFF_ROLES, RecoveryCode, TwoFactor, User
 from helpmesh.core import audit, clock
@@ -41,20 +40,17 @@ def is_enrolled(user: User) -> bool:
 
 
 def start_enrolment(user: User) -> TwoFactor:
-    """A fresh, unconfirmed secret for ``user`` (replacing an unconfirmed one).
+    """The secret ``user`` is enrolling with: the pending one if any (a mistyped code or a
+    reloaded page must not change the QR code they already scanned), else a new one.
 
     A confirmed authenticator stays until ``reset``: enrolling again cannot lock someone out.
     """
     if not may_enrol(user):
         raise ValueError("only staff enrol a second factor")
-    existing = TwoFactor.objects.filter(user=user).first()
-    if existing is not None and existing.confirmed_at is not None:
-        return existing
-    with transaction.atomic():
-        TwoFactor.objects.filter(user=user).delete()
-        return TwoFactor.objects.create(
-            user=user, secret=pyotp.random_base32(), created_at=clock.now()
-        )
+    factor, _ = TwoFactor.objects.get_or_create(
+        user=user, defaults={"secret": pyotp.random_base32(), "created_at": clock.now()}
+    )
+    return factor
 
 
 def provisioning_uri(factor: TwoFactor) -> str:
