@@ -112,6 +112,7 @@ def main() -> None:
         known, np.array([y for _, y in train_rows])[in_train], eval_embeddings
     )
     _report("Mahalanobis to the nearest intent mean", correct, is_oos, mahalanobis)
+    _with_vote(model, train_embeddings, train_rows, eval_embeddings, probabilities, truth)
     eps = 1e-6
     stacked = np.column_stack(
         [
@@ -134,6 +135,35 @@ def main() -> None:
             stacker.fit(stacked[fit][:, columns], is_oos[fit])
             score = stacker.decision_function(stacked[test][:, columns])
             _report(f"stacked LR: {name} (half)", correct[test], is_oos[test], score)
+
+
+def _with_vote(model, train_embeddings, train_rows, eval_embeddings, probabilities, truth) -> None:
+    """p(oos) as the score, the answered intent taken from the regression mixed with the similar
+    examples' vote (the in-scope examples vote; shares 0.1-0.3)."""
+    from helpmesh.triage.model import mix
+    from helpmesh.triage.neighbours import Neighbours
+    from helpmesh.triage.training import NEIGHBOURS_K, NEIGHBOURS_TEMPERATURE
+
+    labels = np.array(model.meta.labels)
+    column = list(labels).index(OOS)
+    in_train = np.array([y != OOS for _, y in train_rows])
+    voters = Neighbours.fit(
+        train_embeddings[in_train],
+        [y for _, y in train_rows if y != OOS],
+        list(labels),
+        k=NEIGHBOURS_K,
+        temperature=NEIGHBOURS_TEMPERATURE,
+        candidates=10,
+        limit=20_000,
+    )
+    vote = voters.vote(eval_embeddings, probabilities)
+    is_oos = truth == OOS
+    for share in (0.1, 0.2, 0.3):
+        mixed = mix(probabilities, vote, share).copy()
+        mixed[:, column] = -1
+        correct = (labels[mixed.argmax(axis=1)] == truth) & ~is_oos
+        name = f"p(oos), label with a {share:.0%} vote ({correct[~is_oos].mean():.4f} right)"
+        _report(name, correct, is_oos, probabilities[:, column])
 
 
 def _mahalanobis(known: np.ndarray, labels: np.ndarray, queries: np.ndarray) -> np.ndarray:
