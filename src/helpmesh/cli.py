@@ -5,6 +5,8 @@ helpmesh serve [--port N]       production web server (granian) from HELPMESH_* 
 helpmesh worker                 background worker (database queue, or Celery with a broker)
 helpmesh migrate                create or upgrade the database
 helpmesh audit verify           check the tamper-evident audit chain
+helpmesh backup --out FILE      database and uploaded files in one file, while running
+helpmesh restore FILE [--force] put a backup back into an empty home and database
 helpmesh manage ARGS...         any Django management command
 """
 
@@ -17,10 +19,16 @@ from collections.abc import Callable
 
 from rich.console import Console
 
+from helpmesh.analytics.cli import add_staffing_commands
 from helpmesh.channels.email.cli import add_mail_commands
+from helpmesh.community.cli import add_community_commands
+from helpmesh.core.backup_cli import add_backup_commands
+from helpmesh.customers.privacy_cli import add_customer_commands
 from helpmesh.knowledge.cli import add_kb_commands
+from helpmesh.proactive.cli import add_proactive_commands
 from helpmesh.routing.cli import add_model_commands
 from helpmesh.search.cli import add_search_commands, isolate
+from helpmesh.simulate.cli import add_simulate_commands
 from helpmesh.triage.cli import add_triage_commands
 
 console = Console(stderr=True)
@@ -54,13 +62,17 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def demo_base_url(args: argparse.Namespace) -> None:
-    """Links in the demo's emails point at the demo's own port (unless HELPMESH_BASE_URL is set).
+    """Links in the demo's emails point at its own port (unless HELPMESH_BASE_URL is set); its
+    published logins need no second factor.
 
     Runs before Django reads its settings, which take BASE_URL from the environment.
     """
     host = "127.0.0.1" if args.host in ("", "0.0.0.0", "::") else args.host  # noqa: S104
     host = f"[{host}]" if ":" in host else host
     os.environ.setdefault("HELPMESH_BASE_URL", f"http://{host}:{args.port}")
+    # The demo's published logins (admin@example.com included) sign in with a password alone;
+    # a real install keeps the default: admins must enrol a second factor (accounts.twofactor).
+    os.environ.setdefault("HELPMESH_2FA_REQUIRED_ROLES", "none")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -119,10 +131,16 @@ def build_parser() -> argparse.ArgumentParser:
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     audit_sub.add_parser("verify", help="check the hash chain").set_defaults(func=cmd_audit)
     add_mail_commands(sub)
+    add_backup_commands(sub, console)
     add_model_commands(sub)
     add_triage_commands(sub)
     add_kb_commands(sub)
+    add_customer_commands(sub)
+    add_community_commands(sub)
     add_search_commands(sub)
+    add_proactive_commands(sub)
+    add_staffing_commands(sub)
+    add_simulate_commands(sub)
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from helpmesh import config
+from helpmesh.core.logs import log_format
 
 HOME = config.home()
 DEBUG = config.env_bool("HELPMESH_DEBUG", False)
@@ -35,13 +36,20 @@ INSTALLED_APPS = [
     "helpmesh.search",
     "helpmesh.knowledge",
     "helpmesh.bot",
+    "helpmesh.chat",
     "helpmesh.community",
+    "helpmesh.proactive",
     "helpmesh.portal",
     "helpmesh.web",
+    "helpmesh.analytics",
+    "helpmesh.simulate",
 ]
 
 MIDDLEWARE = [
+    "helpmesh.core.metrics.RequestMetrics",  # first: times everything below (docs/operations.md)
     "django.middleware.security.SecurityMiddleware",
+    "helpmesh.chat.cors.VisitorCors",  # the chat widget calls the visitor API from other sites
+    "helpmesh.core.security_headers.SecurityHeaders",  # CSP, Permissions-Policy, HSTS
     "helpmesh.api.middleware.RequestSizeLimit",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -120,12 +128,16 @@ HELPMESH_TICKET_HOOKS: dict[str, list[str]] = {
     "received": [
         "helpmesh.triage.steps.classify",
         "helpmesh.bot.steps.answer_first",
+        "helpmesh.community.crowd.offer",  # names the experts a crowd question goes to
         "helpmesh.routing.steps.route",
+        "helpmesh.proactive.linking.link_new_ticket",  # a ticket about an open incident
         "helpmesh.automation.steps.on_received",
     ],
     "message_added": [
         "helpmesh.routing.steps.track_message",
         "helpmesh.bot.steps.customer_wrote",
+        "helpmesh.community.crowd.staff_replied",
+        "helpmesh.chat.steps.publish_message",  # a reply on a chat ticket reaches the widget
     ],
     "updated": [
         "helpmesh.routing.steps.track_update",
@@ -150,10 +162,13 @@ HELPMESH_BOT_NEVER_AUTOMATE = [
 # so running several schedulers is safe.
 HELPMESH_PERIODIC_TASKS: dict[str, float] = {
     "helpmesh.routing.tasks.sweep": 60,
+    "helpmesh.community.crowd_tasks.escalate": 60,
     "helpmesh.automation.tasks.time_triggers": 60,
     "helpmesh.automation.tasks.retry_webhooks": 60,
     "helpmesh.channels.email.tasks.poll_due_mailboxes": 15,
     "helpmesh.triage.tasks.retrain": 86400,  # skips while the model is younger than 20 h
+    "helpmesh.community.tasks.send_digests": 3600,  # a member's digest at most once a day
+    "helpmesh.proactive.tasks.run_monitors": 15,  # claims due monitors (proactive.monitors)
 }
 # Search (docs/search.md): "off" makes it lexical only even with the ml extra; the exported
 # encoder's folder; the vector index ("auto": exact below 20k documents, usearch above;
@@ -164,7 +179,12 @@ HELPMESH_SEARCH_VECTOR_INDEX = config.env("HELPMESH_SEARCH_VECTOR_INDEX", "auto"
 # How long configuration read on every ticket may be cached per process (core.config_cache).
 HELPMESH_CONFIG_CACHE_SECONDS = config.env_int("HELPMESH_CONFIG_CACHE_SECONDS", 5)
 # Functions yielding every search.documents.Document of a source, for `helpmesh search reindex`.
-HELPMESH_SEARCH_SOURCES = ["helpmesh.knowledge.search_source.documents"]
+HELPMESH_SEARCH_SOURCES = [
+    "helpmesh.knowledge.search_source.documents",
+    "helpmesh.community.search_source.documents",
+]
+# The private community groups a user belongs to (search shows a group's topics to them only).
+HELPMESH_SEARCH_GROUPS = "helpmesh.community.access.group_slugs"
 # Networks webhooks may post to although they are not public (on-prem receivers, tests): a comma
 # list of CIDRs, e.g. "10.0.0.0/8,127.0.0.1/32". Empty: public addresses only (automation.targets).
 _webhook_networks = config.env("HELPMESH_WEBHOOK_ALLOWED_NETWORKS") or ""
@@ -194,13 +214,43 @@ TASKS = {"default": {"BACKEND": _task_backend, "QUEUES": ["default"]}}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "helpmesh.core.logs.JsonFormatter"},
+    },
+    # HELPMESH_LOG_FORMAT=json: one JSON object per line (core.logs, docs/operations.md).
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": log_format()}},
     "root": {"handlers": ["console"], "level": config.env("HELPMESH_LOG_LEVEL", "WARNING")},
     "loggers": {"helpmesh": {"level": config.env("HELPMESH_LOG_LEVEL", "INFO")}},
 }
 
+# GET /metrics (core.metrics): with a token, callers send it as a bearer token; without, only
+# loopback callers are answered.
+HELPMESH_METRICS_TOKEN = config.env("HELPMESH_METRICS_TOKEN")
+
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = config.env_bool("HELPMESH_SECURE_COOKIES", False)
+# HTTPS (docs/operations.md): over TLS answers carry HSTS and cookies are Secure on their own
+# (core.security_headers); HELPMESH_HTTPS declares TLS for every request (it ends at a proxy that
+# sends no X-Forwarded-Proto) and is on when HELPMESH_BASE_URL is https://.
+HELPMESH_HTTPS = config.env_bool("HELPMESH_HTTPS", BASE_URL.startswith("https://"))
+HELPMESH_HSTS_SECONDS = config.env_int("HELPMESH_HSTS_SECONDS", 31_536_000)
+SESSION_COOKIE_SECURE = config.env_bool("HELPMESH_SECURE_COOKIES", HELPMESH_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+
+# Sign-in throttling (accounts.throttle, docs/adr/0029-login-throttling.md): free failures per
+# account and per client address, then a pause of LOCK seconds doubling per failure up to MAX;
+# WINDOW quiet seconds forget the count. TRUSTED_PROXIES: reverse proxies in front (0: none).
+HELPMESH_LOGIN_ACCOUNT_FAILURES = config.env_int("HELPMESH_LOGIN_ACCOUNT_FAILURES", 5)
+HELPMESH_LOGIN_ADDRESS_FAILURES = config.env_int("HELPMESH_LOGIN_ADDRESS_FAILURES", 10)
+HELPMESH_LOGIN_LOCK_SECONDS = config.env_int("HELPMESH_LOGIN_LOCK_SECONDS", 30)
+HELPMESH_LOGIN_MAX_LOCK_SECONDS = config.env_int("HELPMESH_LOGIN_MAX_LOCK_SECONDS", 3600)
+HELPMESH_LOGIN_FAILURE_WINDOW_SECONDS = config.env_int("HELPMESH_LOGIN_FAILURE_WINDOW_SECONDS", 900)
+HELPMESH_TRUSTED_PROXIES = config.env_int("HELPMESH_TRUSTED_PROXIES", 0)
+# Roles that must sign in with a second factor (accounts.twofactor): a comma list, or "none".
+_2fa_roles = config.env("HELPMESH_2FA_REQUIRED_ROLES", "admin") or ""
+HELPMESH_2FA_REQUIRED_ROLES = [
+    role.strip() for role in _2fa_roles.split(",") if role.strip() and role.strip() != "none"
+]
+if HELPMESH_TRUSTED_PROXIES:  # a trusted proxy says which scheme the browser used
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -82,7 +82,11 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(CommunityError)
     def on_community_error(request: HttpRequest, exc: CommunityError) -> HttpResponse:
-        return answer(request, exc.status, exc.code, exc.message, exc.field)
+        response = answer(request, exc.status, exc.code, exc.message, exc.field)
+        retry_after = getattr(exc, "retry_after", None)  # a rate limit says when to come back
+        if retry_after:
+            response["Retry-After"] = str(retry_after)
+        return response
 
     @api.exception_handler(AuthenticationError)
     def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -25,6 +25,7 @@ from helpmesh.conversations.permissions import visible_tickets
 from helpmesh.core import clock
 
 router = Router(tags=["community"])
+Days = Annotated[int, Field(ge=1, le=3660)]
 
 
 class OfferOut(Schema):

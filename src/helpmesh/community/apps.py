@@ -9,4 +9,9 @@ class CommunityConfig(AppConfig):
     def ready(self) -> None:
         # Modules that listen to community events register themselves when imported
         # (community.events); one import line each.
-        pass
+        from helpmesh.community import (  # noqa: F401
+            crowd,
+            indexing,
+            notifications,
+            reputation,
+        )

@@ -25,7 +25,7 @@ from helpmesh.conversations.models import Channel, Priority, Status, Ticket
 from helpmesh.core import audit, clock
 from helpmesh.customers import services as customers
 from helpmesh.customers.models import Customer, IdentityKind
-from helpmesh.demo import bot, catalog, knowledge, support_model
+from helpmesh.demo import bot, catalog, community, knowledge, support_model
 from helpmesh.routing import services as routing
 from helpmesh.routing import sla
 
@@ -75,6 +75,7 @@ def seed(
         people = _customers(rng, customer_count)
         support_model.apply()  # before any ticket: every ticket is routed and gets SLA clocks
         knowledge.seed()  # the help center: categories and articles, published and indexed
+        community.seed(until=start + timedelta(days=days))  # months of forum history
     prefetch_related_objects(people, "identities")  # their addresses, read once per ticket
     # Tickets arrive in the order they were opened, so routing sees each one's load at its time.
     offsets = sorted(rng.randint(0, days * 86400 - 3600) for _ in range(tickets))

@@ -8,6 +8,7 @@ from helpmesh.web.views import attachments, auth, inbox, ticket
 app_name = "web"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("favicon.ico", favicon.favicon, name="favicon"),
     path("", auth.home, name="home"),
     path("login/", auth.login_view, name="login"),

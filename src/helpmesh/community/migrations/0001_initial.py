@@ -6,313 +6,848 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('conversations', '0003_leaner_indexes'),
+        ("conversations", "0003_leaner_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Badge',
+            name="Badge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('description', models.CharField(max_length=250)),
-                ('level', models.CharField(default='bronze', max_length=16)),
-                ('rule', models.CharField(max_length=80)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("name", models.CharField(max_length=120)),
+                ("description", models.CharField(max_length=250)),
+                ("level", models.CharField(default="bronze", max_length=16)),
+                ("rule", models.CharField(max_length=80)),
             ],
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.SlugField(unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.SlugField(unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='MemberGroup',
+            name="MemberGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('members', models.ManyToManyField(blank=True, related_name='community_groups', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        blank=True, related_name="community_groups", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('access', models.CharField(choices=[('public', 'Everyone'), ('customers', 'Signed-in customers'), ('group', 'Members of a private group')], default='public', max_length=16)),
-                ('default_kind', models.CharField(choices=[('question', 'Question'), ('discussion', 'Discussion')], default='question', max_length=16)),
-                ('is_default', models.BooleanField(default=False)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='categories', to='community.membergroup')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "access",
+                    models.CharField(
+                        choices=[
+                            ("public", "Everyone"),
+                            ("customers", "Signed-in customers"),
+                            ("group", "Members of a private group"),
+                        ],
+                        default="public",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "default_kind",
+                    models.CharField(
+                        choices=[("question", "Question"), ("discussion", "Discussion")],
+                        default="question",
+                        max_length=16,
+                    ),
+                ),
+                ("is_default", models.BooleanField(default=False)),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="categories",
+                        to="community.membergroup",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'categories',
-                'ordering': ['position', 'name'],
+                "verbose_name_plural": "categories",
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Post',
+            name="Post",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField()),
-                ('is_question', models.BooleanField(default=False)),
-                ('is_official', models.BooleanField(default=False)),
-                ('visibility', models.CharField(choices=[('visible', 'Visible'), ('pending', 'Awaiting approval'), ('removed', 'Removed')], default='visible', max_length=16)),
-                ('held_reason', models.CharField(blank=True, max_length=200)),
-                ('score', models.IntegerField(default=0)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='community_posts', to=settings.AUTH_USER_MODEL)),
-                ('from_message', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='conversations.message')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body", models.TextField()),
+                ("is_question", models.BooleanField(default=False)),
+                ("is_official", models.BooleanField(default=False)),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("visible", "Visible"),
+                            ("pending", "Awaiting approval"),
+                            ("removed", "Removed"),
+                        ],
+                        default="visible",
+                        max_length=16,
+                    ),
+                ),
+                ("held_reason", models.CharField(blank=True, max_length=200)),
+                ("score", models.IntegerField(default=0)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="community_posts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "from_message",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="conversations.message",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ModerationAction',
+            name="ModerationAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=32)),
-                ('reason', models.CharField(blank=True, max_length=250)),
-                ('created_at', models.DateTimeField()),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('moderator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('post', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='community.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=32)),
+                ("reason", models.CharField(blank=True, max_length=250)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "moderator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="community.post",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('question', 'Question'), ('discussion', 'Discussion')], default='question', max_length=16)),
-                ('title', models.CharField(max_length=250)),
-                ('slug', models.SlugField(max_length=250)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('solved', 'Solved'), ('closed', 'Closed'), ('duplicate', 'Duplicate')], default='open', max_length=16)),
-                ('visibility', models.CharField(choices=[('visible', 'Visible'), ('pending', 'Awaiting approval'), ('removed', 'Removed')], default='visible', max_length=16)),
-                ('created_at', models.DateTimeField()),
-                ('last_activity_at', models.DateTimeField()),
-                ('first_answer_at', models.DateTimeField(blank=True, null=True)),
-                ('solved_at', models.DateTimeField(blank=True, null=True)),
-                ('escalated_at', models.DateTimeField(blank=True, null=True)),
-                ('reply_count', models.PositiveIntegerField(default=0)),
-                ('view_count', models.PositiveIntegerField(default=0)),
-                ('score', models.IntegerField(default=0)),
-                ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('accepted_post', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='community.post')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='community_topics', to=settings.AUTH_USER_MODEL)),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='topics', to='community.category')),
-                ('duplicate_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='duplicates', to='community.topic')),
-                ('tags', models.ManyToManyField(blank=True, related_name='topics', to='community.tag')),
-                ('ticket', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='community_topic', to='conversations.ticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("question", "Question"), ("discussion", "Discussion")],
+                        default="question",
+                        max_length=16,
+                    ),
+                ),
+                ("title", models.CharField(max_length=250)),
+                ("slug", models.SlugField(max_length=250)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("solved", "Solved"),
+                            ("closed", "Closed"),
+                            ("duplicate", "Duplicate"),
+                        ],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("visible", "Visible"),
+                            ("pending", "Awaiting approval"),
+                            ("removed", "Removed"),
+                        ],
+                        default="visible",
+                        max_length=16,
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                ("last_activity_at", models.DateTimeField()),
+                ("first_answer_at", models.DateTimeField(blank=True, null=True)),
+                ("solved_at", models.DateTimeField(blank=True, null=True)),
+                ("escalated_at", models.DateTimeField(blank=True, null=True)),
+                ("reply_count", models.PositiveIntegerField(default=0)),
+                ("view_count", models.PositiveIntegerField(default=0)),
+                ("score", models.IntegerField(default=0)),
+                (
+                    "accepted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "accepted_post",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="community.post",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="community_topics",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="topics",
+                        to="community.category",
+                    ),
+                ),
+                (
+                    "duplicate_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="duplicates",
+                        to="community.topic",
+                    ),
+                ),
+                (
+                    "tags",
+                    models.ManyToManyField(blank=True, related_name="topics", to="community.tag"),
+                ),
+                (
+                    "ticket",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="community_topic",
+                        to="conversations.ticket",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-last_activity_at', '-id'],
+                "ordering": ["-last_activity_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='post',
-            name='topic',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='posts', to='community.topic'),
+            model_name="post",
+            name="topic",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="posts",
+                to="community.topic",
+            ),
         ),
         migrations.CreateModel(
-            name='CrowdOffer',
+            name="CrowdOffer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(max_length=250)),
-                ('created_at', models.DateTimeField()),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='community_offers', to=settings.AUTH_USER_MODEL)),
-                ('topic', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offers', to='community.topic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.CharField(max_length=250)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="community_offers",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="offers",
+                        to="community.topic",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Vote',
+            name="Vote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.SmallIntegerField()),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('device', models.CharField(blank=True, max_length=64)),
-                ('discounted', models.CharField(blank=True, max_length=64)),
-                ('created_at', models.DateTimeField()),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='community.post')),
-                ('voter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='community_votes', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.SmallIntegerField()),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                ("device", models.CharField(blank=True, max_length=64)),
+                ("discounted", models.CharField(blank=True, max_length=64)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="community.post",
+                    ),
+                ),
+                (
+                    "voter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="community_votes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReputationEvent',
+            name="ReputationEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=32)),
-                ('points', models.IntegerField()),
-                ('created_at', models.DateTimeField()),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reputation_events', to=settings.AUTH_USER_MODEL)),
-                ('post', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='community.post')),
-                ('reverses', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reversed_by', to='community.reputationevent')),
-                ('vote', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='community.vote')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=32)),
+                ("points", models.IntegerField()),
+                ("created_at", models.DateTimeField()),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reputation_events",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="community.post",
+                    ),
+                ),
+                (
+                    "reverses",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reversed_by",
+                        to="community.reputationevent",
+                    ),
+                ),
+                (
+                    "vote",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="community.vote",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Watch',
+            name="Watch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField()),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='watches', to='community.category')),
-                ('tag', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='watches', to='community.tag')),
-                ('topic', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='watches', to='community.topic')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='community_watches', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="watches",
+                        to="community.category",
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="watches",
+                        to="community.tag",
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="watches",
+                        to="community.topic",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="community_watches",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reputation', models.IntegerField(default=0)),
-                ('trust_level', models.PositiveSmallIntegerField(default=0)),
-                ('trust_level_locked', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('silenced', 'Silenced'), ('suspended', 'Suspended')], default='active', max_length=16)),
-                ('sanction_until', models.DateTimeField(blank=True, null=True)),
-                ('approved_posts', models.PositiveIntegerField(default=0)),
-                ('notify', models.CharField(choices=[('immediate', 'Immediately'), ('digest', 'Daily digest'), ('off', 'Never')], default='immediate', max_length=16)),
-                ('bio', models.TextField(blank=True)),
-                ('joined_at', models.DateTimeField()),
-                ('last_posted_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='community_member', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reputation", models.IntegerField(default=0)),
+                ("trust_level", models.PositiveSmallIntegerField(default=0)),
+                ("trust_level_locked", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("silenced", "Silenced"),
+                            ("suspended", "Suspended"),
+                        ],
+                        default="active",
+                        max_length=16,
+                    ),
+                ),
+                ("sanction_until", models.DateTimeField(blank=True, null=True)),
+                ("approved_posts", models.PositiveIntegerField(default=0)),
+                (
+                    "notify",
+                    models.CharField(
+                        choices=[
+                            ("immediate", "Immediately"),
+                            ("digest", "Daily digest"),
+                            ("off", "Never"),
+                        ],
+                        default="immediate",
+                        max_length=16,
+                    ),
+                ),
+                ("bio", models.TextField(blank=True)),
+                ("joined_at", models.DateTimeField()),
+                ("last_posted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="community_member",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['-reputation'], name='community_member_rep')],
+                "indexes": [models.Index(fields=["-reputation"], name="community_member_rep")],
             },
         ),
         migrations.CreateModel(
-            name='PendingNotice',
+            name="PendingNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(max_length=32)),
-                ('created_at', models.DateTimeField()),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='community.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.CharField(max_length=32)),
+                ("created_at", models.DateTimeField()),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="community.post",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['sent_at', 'user'], name='community_notice_unsent')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'post'), name='community_notice_once')],
+                "indexes": [
+                    models.Index(fields=["sent_at", "user"], name="community_notice_unsent")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "post"), name="community_notice_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Mention',
+            name="Mention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField()),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='community_mentions', to=settings.AUTH_USER_MODEL)),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentions', to='community.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="community_mentions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentions",
+                        to="community.post",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('post', 'user'), name='community_mention_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("post", "user"), name="community_mention_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Flag',
+            name="Flag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('spam', 'Spam'), ('offensive', 'Rude or offensive'), ('off_topic', 'Off topic'), ('duplicate', 'Duplicate'), ('helpful', 'Especially helpful'), ('other', 'Something else')], max_length=16)),
-                ('note', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('upheld', 'Upheld'), ('dismissed', 'Dismissed')], default='open', max_length=16)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField()),
-                ('reporter', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='community_flags', to=settings.AUTH_USER_MODEL)),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flags', to='community.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("spam", "Spam"),
+                            ("offensive", "Rude or offensive"),
+                            ("off_topic", "Off topic"),
+                            ("duplicate", "Duplicate"),
+                            ("helpful", "Especially helpful"),
+                            ("other", "Something else"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("upheld", "Upheld"),
+                            ("dismissed", "Dismissed"),
+                        ],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="community_flags",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="flags",
+                        to="community.post",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['status', 'created_at'], name='community_flag_queue')],
-                'constraints': [models.UniqueConstraint(fields=('post', 'reporter', 'reason'), name='community_flag_once')],
+                "indexes": [
+                    models.Index(fields=["status", "created_at"], name="community_flag_queue")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("post", "reporter", "reason"), name="community_flag_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Revision',
+            name="Revision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('title', models.CharField(blank=True, max_length=250)),
-                ('body', models.TextField()),
-                ('reason', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField()),
-                ('editor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='community.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("title", models.CharField(blank=True, max_length=250)),
+                ("body", models.TextField()),
+                ("reason", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "editor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="community.post",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['post', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('post', 'number'), name='community_revision_unique')],
+                "ordering": ["post", "number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("post", "number"), name="community_revision_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='BadgeAward',
+            name="BadgeAward",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('awarded_at', models.DateTimeField()),
-                ('badge', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='awards', to='community.badge')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='badge_awards', to=settings.AUTH_USER_MODEL)),
-                ('tag', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='community.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("awarded_at", models.DateTimeField()),
+                (
+                    "badge",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="awards",
+                        to="community.badge",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="badge_awards",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="community.tag",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('badge', 'member', 'tag'), name='community_badge_once', nulls_distinct=False)],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("badge", "member", "tag"),
+                        name="community_badge_once",
+                        nulls_distinct=False,
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='topic',
-            index=models.Index(fields=['category', '-last_activity_at'], name='community_topic_recent'),
+            model_name="topic",
+            index=models.Index(
+                fields=["category", "-last_activity_at"], name="community_topic_recent"
+            ),
         ),
         migrations.AddIndex(
-            model_name='topic',
-            index=models.Index(fields=['status', 'created_at'], name='community_topic_status'),
+            model_name="topic",
+            index=models.Index(fields=["status", "created_at"], name="community_topic_status"),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['topic', 'created_at'], name='community_post_topic'),
+            model_name="post",
+            index=models.Index(fields=["topic", "created_at"], name="community_post_topic"),
         ),
         migrations.AddConstraint(
-            model_name='crowdoffer',
-            constraint=models.UniqueConstraint(fields=('topic', 'member'), name='community_offer_once'),
+            model_name="crowdoffer",
+            constraint=models.UniqueConstraint(
+                fields=("topic", "member"), name="community_offer_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='vote',
-            index=models.Index(fields=['voter', 'created_at'], name='community_vote_voter'),
+            model_name="vote",
+            index=models.Index(fields=["voter", "created_at"], name="community_vote_voter"),
         ),
         migrations.AddConstraint(
-            model_name='vote',
-            constraint=models.UniqueConstraint(fields=('post', 'voter'), name='community_vote_once'),
+            model_name="vote",
+            constraint=models.UniqueConstraint(
+                fields=("post", "voter"), name="community_vote_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='reputationevent',
-            index=models.Index(fields=['member', 'created_at'], name='community_rep_member'),
+            model_name="reputationevent",
+            index=models.Index(fields=["member", "created_at"], name="community_rep_member"),
         ),
         migrations.AddIndex(
-            model_name='reputationevent',
-            index=models.Index(fields=['created_at'], name='community_rep_time'),
+            model_name="reputationevent",
+            index=models.Index(fields=["created_at"], name="community_rep_time"),
         ),
         migrations.AddConstraint(
-            model_name='watch',
-            constraint=models.UniqueConstraint(fields=('user', 'topic', 'category', 'tag'), name='community_watch_once'),
+            model_name="watch",
+            constraint=models.UniqueConstraint(
+                fields=("user", "topic", "category", "tag"), name="community_watch_once"
+            ),
         ),
     ]
