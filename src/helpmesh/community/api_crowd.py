@@ -63,7 +63,7 @@ def _staff(request: HttpRequest) -> User:
 
 
 @router.get("/metrics", response=dict[str, Any])
-def metrics(request: HttpRequest, days: int = Field(30, ge=1, le=3660)) -> dict[str, object]:
+def metrics(request: HttpRequest, days: Days = 30) -> dict[str, object]:
     """The crowd's figures for the questions of the last ``days`` days."""
     _staff(request)
     until = clock.now()

@@ -17,7 +17,7 @@ from helpmesh.accounts import services as accounts
 from helpmesh.accounts.models import User
 from helpmesh.conversations import services as tickets
 from helpmesh.conversations.models import Message, Ticket
-from helpmesh.core import audit, clock
+from helpmesh.core import audit, clock, config_cache
 from helpmesh.proactive.models import Incident, IncidentStatus, IncidentTicket
 
 PROACTIVE_EMAIL = "status@helpmesh.invalid"
@@ -68,6 +68,18 @@ def match_reason(incident: Incident, ticket: Ticket, text: str) -> str:
     return ""
 
 
+OPEN_KEY = "proactive.any_open"
+
+
+def any_open() -> bool:
+    """Whether any incident is open: read through the configuration cache, so intake pays no
+    query per ticket on a quiet day (an incident opened in another process is seen within the
+    cache's seconds; one opened here at once: ``services`` forgets the entry)."""
+    return config_cache.cached(
+        OPEN_KEY, lambda: Incident.objects.exclude(status=IncidentStatus.RESOLVED).exists()
+    )
+
+
 def candidates(at: Any) -> list[Incident]:
     """Open incidents a ticket arriving ``at`` may be about."""
     return [
@@ -83,7 +95,7 @@ def link_new_ticket(
     ticket: Ticket, *, created_ticket: bool = False, message: Message | None = None, **context: Any
 ) -> None:
     """The "received" step: link a new ticket to the incident it is about, and answer it."""
-    if not created_ticket:
+    if not created_ticket or not any_open():
         return
     text = f"{ticket.subject}\n{message.body_text if message else ''}"
     for incident in candidates(ticket.created_at):

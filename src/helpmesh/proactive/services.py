@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from helpmesh.accounts.models import User
-from helpmesh.core import audit, clock
+from helpmesh.core import audit, clock, config_cache
 from helpmesh.customers.models import Organization
 from helpmesh.proactive.models import (
     AlertSource,
@@ -151,6 +151,7 @@ def open_incident(new: NewIncident, *, actor: User | None = None) -> Incident:
     title = _check(new)
     now = clock.now()
     scheduled = new.scheduled_for is not None and new.scheduled_for > now
+    config_cache.forget("proactive.")  # new tickets look for open incidents again
     with audit.unit():
         incident = Incident.objects.create(
             title=title,
@@ -289,6 +290,7 @@ def resolve_incident(
     from helpmesh.proactive import linking
 
     now = clock.now()
+    config_cache.forget("proactive.")
     with audit.unit():
         Incident.objects.filter(pk=incident.pk).update(
             status=IncidentStatus.RESOLVED, resolved_at=now, firing=[]
