@@ -68,8 +68,10 @@ def helpmesh(env, *args, timeout=300) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def desk(transactional_db, personas):
-    """Three tickets, two with an attachment: committed, as on a running system."""
+def desk(transactional_db, personas, settings, tmp_path):
+    """Three tickets, two with an attachment: committed, as on a running system. A media folder
+    of its own: the session's shared one holds other tests' files."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     for n in range(3):
         ticket = personas.ticket_for(personas.alice_user, team=personas.team_a, subject=f"T{n}")
         if n:
