@@ -16,9 +16,7 @@ from helpmesh.accounts.models import User
 from helpmesh.community import crowd, events
 from helpmesh.community.errors import CommunityError
 from helpmesh.community.models import Category, Topic, TopicStatus, Visibility
-from helpmesh.conversations import pipeline
 from helpmesh.conversations import services as tickets
-from helpmesh.conversations.fields import ensure_defined
 from helpmesh.conversations.models import Message, Ticket
 from helpmesh.core import audit, clock
 from helpmesh.knowledge.redact import redact
@@ -57,7 +55,6 @@ def to_private_ticket(topic: Topic, by: User) -> Ticket:
 def _ticket_with_thread(topic: Topic) -> Ticket:
     if topic.ticket_id:
         return Ticket.objects.get(pk=topic.ticket_id)
-    ensure_defined(crowd.FIELDS)
     posts = list(topic.posts.filter(visibility=Visibility.VISIBLE).select_related("author"))
     question = next((p for p in posts if p.is_question), None)
     thread = "\n\n".join(
@@ -66,22 +63,8 @@ def _ticket_with_thread(topic: Topic) -> Ticket:
         if not p.is_question
     )
     body = (question.body if question else topic.title) + (f"\n\n{thread}" if thread else "")
-    receipt = pipeline.receive(
-        pipeline.Inbound(
-            channel=crowd.CHANNEL,
-            sender=pipeline.Sender(user=topic.author, name=topic.author.name),
-            subject=topic.title,
-            body_text=body,
-            source_id=f"community-topic:{topic.pk}",
-            received_at=topic.created_at,
-            custom_fields={
-                "community": crowd.ESCALATED,
-                "community_since": topic.created_at.isoformat(),
-                "community_topic": topic.pk,
-            },
-        )
-    )
-    return receipt.ticket
+    # Tags stay with the public topic: a private ticket starts untagged.
+    return crowd.receive_question(topic, body, crowd.ESCALATED, tags=False)
 
 
 def _route(ticket: Ticket) -> None:

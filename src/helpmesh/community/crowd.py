@@ -41,9 +41,10 @@ from helpmesh.conversations.fields import ensure_defined
 from helpmesh.conversations.models import FieldKind, Message, Ticket
 from helpmesh.core import audit, clock
 from helpmesh.routing import notes, snapshots
+from helpmesh.routing.facts import World
 from helpmesh.routing.policies import community as layer_policy
 from helpmesh.routing.policies import decide
-from helpmesh.routing.spec import LayerSpec
+from helpmesh.routing.spec import LayerSpec, ModelSpec
 
 log = logging.getLogger(__name__)
 
@@ -91,29 +92,36 @@ def open_ticket(topic: Topic) -> Ticket | None:
     question = topic.posts.filter(is_question=True).first()
     if question is None or topic.author.is_agent:
         return None  # staff asking in the forum are not customers waiting on staff
-    ensure_defined(FIELDS)
     url = _absolute(topic.path)
+    ticket = receive_question(topic, question.body, OPEN)
+    Topic.objects.filter(pk=topic.pk).update(ticket=ticket)
+    topic.ticket = ticket
+    # Staff see where it came from; the customer's words stay as they wrote them (the bot and
+    # triage read them).
+    notes.add_note(ticket, f"Asked in the community: {url}")
+    return ticket
+
+
+def receive_question(topic: Topic, body: str, state: str, *, tags: bool = True) -> Ticket:
+    """The topic's question through the one inbound pipeline: a ``community`` ticket dated at
+    the question (its SLA clock starts there), exactly once per topic, in crowd ``state``."""
+    ensure_defined(FIELDS)
     receipt = pipeline.receive(
         pipeline.Inbound(
             channel=CHANNEL,
             sender=pipeline.Sender(user=topic.author, name=topic.author.name),
             subject=topic.title,
-            body_text=question.body,
+            body_text=body,
             source_id=f"community-topic:{topic.pk}",
             received_at=topic.created_at,
-            tags=list(topic.tags.values_list("name", flat=True)),
+            tags=list(topic.tags.values_list("name", flat=True)) if tags else [],
             custom_fields={
-                "community": OPEN,
+                "community": state,
                 "community_since": topic.created_at.isoformat(),
                 "community_topic": topic.pk,
             },
         )
     )
-    Topic.objects.filter(pk=topic.pk).update(ticket=receipt.ticket)
-    topic.ticket = receipt.ticket
-    # Staff see where it came from; the customer's words stay as they wrote them (the bot and
-    # triage read them).
-    notes.add_note(receipt.ticket, f"Asked in the community: {url}")
     return receipt.ticket
 
 
@@ -218,25 +226,21 @@ def escalate_due() -> int:
         status=TopicStatus.OPEN,
         created_at__lte=oldest,
     ).select_related("ticket")
-    count = 0
-    for topic in waiting[:500]:
-        ticket = topic.ticket
-        if ticket is None or (ticket.custom_fields or {}).get("community") != OPEN:
-            continue
-        if _escalate(topic, ticket, now):
-            count += 1
-    return count
+    held = [
+        topic
+        for topic in waiting[:500]
+        if topic.ticket is not None and (topic.ticket.custom_fields or {}).get("community") == OPEN
+    ]
+    if not held:
+        return 0
+    world = snapshots.load_world(now)  # one snapshot for the sweep, kept true as it assigns
+    return sum(_escalate(topic, topic.ticket, model, world, now) for topic in held if topic.ticket)
 
 
-def _escalate(topic: Topic, ticket: Ticket, now: datetime) -> bool:
+def _escalate(topic: Topic, ticket: Ticket, model: ModelSpec, world: World, now: datetime) -> bool:
     from helpmesh.routing.services import apply_decision
 
-    model = snapshots.active_model()
-    if model is None:
-        return False
-    facts = snapshots.facts_for(ticket)
-    world = snapshots.load_world(now)
-    decision = decide(model, facts, world, now)
+    decision = decide(model, snapshots.facts_for(ticket), world, now)
     if decision.held_by:
         return False  # still inside the time box, or held by an earlier layer (the bot)
     with transaction.atomic():

@@ -8,14 +8,13 @@ so search shows them to its members (and staff) only.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from helpmesh.community import content, events
 from helpmesh.community.models import Access, Post, Topic, TopicKind, TopicStatus, Visibility
 from helpmesh.search import services as search
+from helpmesh.search.deferred import Deferred
 from helpmesh.search.documents import Audience, Document
 
 KIND = "topic"
@@ -23,7 +22,6 @@ KIND = "topic"
 # with an open one, not enough to outrank a clearly better match.
 SOLVED_BOOST = 8.0
 TOP_REPLIES = 3
-_local = threading.local()
 AUDIENCE: dict[str, str] = {Access.PUBLIC: Audience.PUBLIC, Access.CUSTOMERS: Audience.CUSTOMERS}
 
 
@@ -68,27 +66,8 @@ def sync(topic: Topic) -> None:
     """Bring the index in line with ``topic``: indexed while indexable, absent otherwise.
 
     Inside ``batched()`` the change waits for the end of the block."""
-    pending: set[int] | None = getattr(_local, "pending", None)
-    if pending is not None:
-        pending.add(topic.pk)
-        return
-    _flush({topic.pk})
-
-
-@contextmanager
-def batched() -> Iterator[None]:
-    """Index the topics changed inside the block once, together, when it ends (one embedding
-    pass for the demo's history instead of one per post). Nested blocks join the outer one."""
-    if getattr(_local, "pending", None) is not None:
-        yield
-        return
-    _local.pending = set()
-    try:
-        yield
-        pending = _local.pending
-    finally:
-        _local.pending = None
-    _flush(pending)
+    if not _deferred.defer(topic.pk):
+        _flush({topic.pk})
 
 
 def _flush(ids: set[int]) -> None:
@@ -132,3 +111,8 @@ def _answer_changed(topic: Topic, post: Post, by: Any) -> None:
 @events.on("topic_closed")
 def _topic_closed(topic: Topic, by: Any) -> None:
     sync(topic)
+
+
+_deferred = Deferred(_flush)
+# Index the objects changed inside the block once, together, when it ends.
+batched = _deferred.batched

@@ -6,16 +6,13 @@ run inside the service's unit, so the index changes with the article or not at a
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 from helpmesh.knowledge import markup
 from helpmesh.knowledge.models import Article, Status
 from helpmesh.search import services as search
+from helpmesh.search.deferred import Deferred
 from helpmesh.search.documents import Document
-
-_local = threading.local()
 
 
 def document_for(article: Article) -> Document:
@@ -35,29 +32,12 @@ def sync(article: Article) -> None:
     """Bring the index in line with ``article``: indexed while published, absent otherwise.
 
     Inside ``batched()`` the change waits for the end of the block."""
-    pending: set[int] | None = getattr(_local, "pending", None)
-    if pending is not None:
-        pending.add(article.pk)
-    elif article.status == Status.PUBLISHED:
+    if _deferred.defer(article.pk):
+        return
+    if article.status == Status.PUBLISHED:
         search.index_document(document_for(article))
     else:
         search.remove_document("article", article.pk)
-
-
-@contextmanager
-def batched() -> Iterator[None]:
-    """Index the articles changed inside the block once, together, when it ends: one embedding
-    pass for a whole import instead of one per article. Nested blocks join the outer one."""
-    if getattr(_local, "pending", None) is not None:
-        yield
-        return
-    _local.pending = set()
-    try:
-        yield
-        pending = _local.pending
-    finally:
-        _local.pending = None
-    _flush(pending)
 
 
 def _flush(ids: set[int]) -> None:
@@ -75,3 +55,8 @@ def published_documents() -> Iterator[Document]:
     rows = Article.objects.filter(status=Status.PUBLISHED).order_by("pk")
     for article in rows.iterator(chunk_size=500):
         yield document_for(article)
+
+
+_deferred = Deferred(_flush)
+# Index the objects changed inside the block once, together, when it ends.
+batched = _deferred.batched

@@ -1,37 +1,14 @@
 """Under the CSP, in headless Chromium: every kind of page loads without a single violation,
 and what runs script (htmx, the admin, Swagger UI) still works.
 
-Needs /usr/bin/chromium (never downloaded); skipped without it unless HELPMESH_REQUIRE_BROWSER=1.
+Chromium and sign-in come from tests/browser/conftest.py.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop shares this thread
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run"]
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        if os.environ.get("HELPMESH_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is missing and HELPMESH_REQUIRE_BROWSER=1")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def watched_page(browser, violations: list[str]):
@@ -43,15 +20,9 @@ def watched_page(browser, violations: list[str]):
     return page
 
 
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", "pw")
-    page.click("button:has-text('Sign in')")
-    page.wait_for_load_state()
-
-
-def test_portal_help_center_and_inbox_work_without_violations(live_server, personas, browser):
+def test_portal_help_center_and_inbox_work_without_violations(
+    live_server, personas, browser, sign_in
+):
     base, violations = live_server.url, []
     ticket = personas.ticket_for(personas.alice_user, team=personas.team_a, subject="Fan noise")
     alice = watched_page(browser, violations)
@@ -71,7 +42,7 @@ def test_portal_help_center_and_inbox_work_without_violations(live_server, perso
 
 
 def test_the_admin_and_swagger_ui_render_without_violations(
-    live_server, personas, browser, settings
+    live_server, personas, browser, settings, sign_in
 ):
     settings.HELPMESH_2FA_REQUIRED_ROLES = []  # the admin signs in with a password here
     base, violations = live_server.url, []
